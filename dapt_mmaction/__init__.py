@@ -1,0 +1,11 @@
+"""dapt_mmaction: domain-adaptive pretraining for action recognition in the dark.
+
+Importing the package applies the stack fixes (:mod:`dapt_mmaction.compat`)
+and registers every component into mmaction2's registries.
+"""
+from . import compat
+
+compat.apply()
+
+from . import datasets, engine, models  # noqa: E402,F401  (registration)
+from .version import __version__  # noqa: E402,F401

@@ -1,0 +1,159 @@
+"""Fixes for known breakages of the pinned stack (see the README, "Stack").
+
+:func:`apply` is called once when ``dapt_mmaction`` is imported, which
+happens through ``custom_imports`` before mmengine builds a Runner, so the
+fixes reach mmaction2's own ``tools/train.py`` and ``tools/test.py`` too.
+Each fix checks whether it is needed and does nothing on a stack that is
+already fine (a fixed mmaction2 wheel, CUDA machines, older torch).
+"""
+import functools
+import importlib.util
+import os
+import sys
+import types
+
+import torch
+
+_applied = False
+
+
+def _stub_missing_drn() -> bool:
+    """Provide ``mmaction.models.localizers.drn`` if the wheel lacks it.
+
+    mmaction2 1.2.0's wheel ships without that folder (upstream issue
+    #2714), so ``import mmaction.models`` fails. DRN is a temporal
+    localizer this plugin never uses; the stand-in raises if built.
+
+    Returns:
+        bool: Whether the stand-in was installed.
+    """
+    if 'mmaction.models.localizers.drn' in sys.modules:
+        return False
+    spec = importlib.util.find_spec('mmaction')
+    if spec is None or spec.origin is None:
+        return False
+    drn_dir = os.path.join(
+        os.path.dirname(spec.origin), 'models', 'localizers', 'drn')
+    if os.path.isdir(drn_dir):
+        return False
+
+    class DRN:  # noqa: D401 - stand-in
+
+        def __init__(self, *args, **kwargs):
+            raise ImportError(
+                'mmaction2 was installed without '
+                'mmaction/models/localizers/drn (open-mmlab/mmaction2#2714); '
+                'DRN is unavailable. Install mmaction2 from source to use it.')
+
+    package = types.ModuleType('mmaction.models.localizers.drn')
+    package.__path__ = []
+    module = types.ModuleType('mmaction.models.localizers.drn.drn')
+    module.DRN = DRN
+    package.drn = module
+    package.DRN = DRN
+    sys.modules[package.__name__] = package
+    sys.modules[module.__name__] = module
+    return True
+
+
+def _safe_globals() -> list:
+    """Objects that mmengine's own checkpoints pickle besides tensors."""
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+
+    allowed = [HistoryBuffer, np.ndarray, np.dtype]
+    multiarray = getattr(np, '_core', None) or np.core
+    allowed += [multiarray.multiarray._reconstruct,
+                multiarray.multiarray.scalar]
+    dtypes = getattr(np, 'dtypes', None)
+    if dtypes is not None:  # numpy >= 1.25 pickles dtypes by class
+        allowed += [getattr(dtypes, name) for name in dir(dtypes)
+                    if name.endswith('DType')]
+    return allowed
+
+
+def _allow_mmengine_checkpoint_globals() -> bool:
+    """Let ``weights_only=True`` read mmengine's checkpoints (torch >= 2.4)."""
+    add = getattr(torch.serialization, 'add_safe_globals', None)
+    if add is None:
+        return False
+    add(_safe_globals())
+    return True
+
+
+def _load_local_weights_only(filename, map_location):
+    from .checkpoint import load_checkpoint_file
+    return load_checkpoint_file(os.path.expanduser(filename), map_location)
+
+
+def _force_weights_only_in_mmengine() -> None:
+    """Route mmengine's local-file checkpoint loading through our loader.
+
+    mmengine 0.10.7 calls ``torch.load`` without ``weights_only``, which is
+    unsafe on torch < 2.6; ours passes ``weights_only=True`` always.
+    """
+    from mmengine.runner.checkpoint import CheckpointLoader
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=_load_local_weights_only, force=True)
+
+
+def _gloo_when_no_cuda() -> None:
+    """Make mmengine's ``pytorch`` launcher work on CPU-only machines.
+
+    Upstream calls ``torch.cuda.set_device`` unconditionally. Without CUDA
+    (and no other accelerator) we initialise gloo from the torchrun
+    environment instead; with CUDA the original function runs untouched.
+    """
+    import mmengine.dist.utils as dist_utils
+    original = dist_utils._init_dist_pytorch
+    if getattr(original, '_dapt_patched', False):
+        return
+
+    @functools.wraps(original)
+    def init_dist_pytorch(backend, init_backend='torch', **kwargs):
+        if torch.cuda.is_available() or backend not in ('nccl', 'gloo'):
+            return original(backend, init_backend=init_backend, **kwargs)
+        torch.distributed.init_process_group(
+            backend='gloo',
+            rank=int(os.environ['RANK']),
+            world_size=int(os.environ['WORLD_SIZE']),
+            **kwargs)
+
+    init_dist_pytorch._dapt_patched = True
+    dist_utils._init_dist_pytorch = init_dist_pytorch
+
+
+def _ddp_without_device_ids_on_cpu() -> None:
+    """Drop ``device_ids`` when mmengine wraps a CPU model in DDP.
+
+    torch rejects ``device_ids`` for CPU modules; mmengine always passes
+    ``[LOCAL_RANK]``. GPU modules keep their ``device_ids``.
+    """
+    from mmengine.model import MMDistributedDataParallel
+    original = MMDistributedDataParallel.__init__
+    if getattr(original, '_dapt_patched', False):
+        return
+
+    @functools.wraps(original)
+    def __init__(self, module, *args, **kwargs):
+        devices = {p.device.type for p in module.parameters()}
+        if devices <= {'cpu'}:
+            kwargs.pop('device_ids', None)
+            kwargs.pop('output_device', None)
+        original(self, module, *args, **kwargs)
+
+    __init__._dapt_patched = True
+    MMDistributedDataParallel.__init__ = __init__
+
+
+def apply() -> None:
+    """Apply every fix once; safe to call repeatedly."""
+    global _applied
+    if _applied:
+        return
+    _stub_missing_drn()
+    _allow_mmengine_checkpoint_globals()
+    _force_weights_only_in_mmengine()
+    _gloo_when_no_cuda()
+    _ddp_without_device_ids_on_cpu()
+    _applied = True

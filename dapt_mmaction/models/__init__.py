@@ -1,0 +1,2 @@
+from . import (backbones, data_preprocessors, distillers, enhancers, heads,  # noqa: F401
+               losses, necks, recognizers)
