@@ -112,7 +112,8 @@ def _gloo_when_no_cuda() -> None:
     @functools.wraps(original)
     def init_dist_pytorch(backend, init_backend='torch', **kwargs):
         if torch.cuda.is_available() or backend not in ('nccl', 'gloo'):
-            return original(backend, init_backend=init_backend, **kwargs)
+            return init_dist_pytorch.__wrapped__(
+                backend, init_backend=init_backend, **kwargs)
         torch.distributed.init_process_group(
             backend='gloo',
             rank=int(os.environ['RANK']),
@@ -140,7 +141,7 @@ def _ddp_without_device_ids_on_cpu() -> None:
         if devices <= {'cpu'}:
             kwargs.pop('device_ids', None)
             kwargs.pop('output_device', None)
-        original(self, module, *args, **kwargs)
+        __init__.__wrapped__(self, module, *args, **kwargs)
 
     __init__._dapt_patched = True
     MMDistributedDataParallel.__init__ = __init__

@@ -1,0 +1,58 @@
+# The embedded toy data (tools/generate_toy_data.py data/toy), one clip per
+# video, single view. Train on one domain, test on the other with
+#   --cfg-options test_dataloader.dataset.ann_file=data/toy/dark_test.txt
+# The toy classes are directions of motion: no horizontal flips here.
+dataset_type = 'VideoDataset'
+data_root = 'data/toy'
+video_root = f'{data_root}/videos'
+train_domain = 'bright'
+test_domain = 'dark'
+clip_len = 8
+frame_interval = 3
+crop_size = 64
+
+file_client_args = dict(io_backend='disk')
+train_pipeline = [
+    dict(type='DecordInit', **file_client_args),
+    dict(type='SampleFrames', clip_len=clip_len, frame_interval=frame_interval,
+         num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 72)),
+    dict(type='RandomCrop', size=crop_size),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs'),
+]
+test_pipeline = [
+    dict(type='DecordInit', **file_client_args),
+    dict(type='SampleFrames', clip_len=clip_len, frame_interval=frame_interval,
+         num_clips=1, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 72)),
+    dict(type='CenterCrop', crop_size=crop_size),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs'),
+]
+
+train_dataloader = dict(
+    batch_size=8, num_workers=1, persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type=dataset_type,
+                 ann_file=f'{data_root}/{train_domain}_train.txt',
+                 data_prefix=dict(video=video_root),
+                 pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=8, num_workers=1, persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type=dataset_type,
+                 ann_file=f'{data_root}/{train_domain}_test.txt',
+                 data_prefix=dict(video=video_root),
+                 pipeline=test_pipeline, test_mode=True))
+test_dataloader = dict(
+    batch_size=8, num_workers=1, persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type=dataset_type,
+                 ann_file=f'{data_root}/{test_domain}_test.txt',
+                 data_prefix=dict(video=video_root),
+                 pipeline=test_pipeline, test_mode=True))
+val_evaluator = dict(type='AccMetric')
+test_evaluator = val_evaluator
