@@ -1,0 +1,1 @@
+from .dapt_self_distiller import DAPTSelfDistiller  # noqa: F401

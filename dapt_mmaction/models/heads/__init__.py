@@ -1,0 +1,1 @@
+from .dapt_projection_head import DAPTProjectionHead  # noqa: F401

@@ -1,0 +1,1 @@
+from .dapt_distill_loss import DAPTDistillLoss  # noqa: F401
