@@ -1,0 +1,1 @@
+from .multi_view_data_preprocessor import MultiViewDataPreprocessor  # noqa: F401

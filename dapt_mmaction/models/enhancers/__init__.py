@@ -1,0 +1,1 @@
+from .sci_net import SCINet  # noqa: F401

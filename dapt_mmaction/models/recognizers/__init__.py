@@ -1,0 +1,1 @@
+from .dapt_recognizer import DAPTRecognizer  # noqa: F401

@@ -1,0 +1,132 @@
+"""mmaction2's ResNet2Plus1d giving per-stage per-frame features."""
+from contextlib import nullcontext
+from typing import Dict, Optional, Sequence
+
+import torch
+from mmengine.model import BaseModule
+from torch import Tensor
+
+from mmaction.models.backbones.resnet2plus1d import ResNet2Plus1d
+from mmaction.registry import MODELS
+from .video_features import (VideoFeatures, freeze_parameters,
+                             load_backbone_weights, resolve_layer_indices)
+
+
+@MODELS.register_module()
+class R2Plus1DLayers(ResNet2Plus1d):
+    """R(2+1)D whose stages give spatially pooled per-frame features.
+
+    A subclass of mmaction2's ``ResNet2Plus1d`` with the same modules and
+    state-dict keys, so its checkpoints load unchanged. Upstream ignores
+    ``out_indices``; here the stages are run one by one and each selected
+    stage's output ``N x C_i x T_i x H_i x W_i`` is averaged over space to
+    ``N x T_i x C_i`` (``T_i`` shrinks with the temporal strides).
+
+    The defaults are mmaction2's R(2+1)D-34 (``r2plus1d_r34.py``) except
+    for BN3d instead of SyncBN: a frozen backbone keeps its statistics, so
+    synchronising them would only cost time.
+
+    Args:
+        depth (int): ResNet depth. Defaults to 34.
+        out_indices (Sequence[int] | None): Stages (0-based, negative from
+            the end) whose features become ``VideoFeatures.layers``. None
+            selects every stage. Defaults to None.
+        frozen (bool): No gradients, BN and everything in eval mode even
+            in ``train()``, forward under ``torch.no_grad()``.
+            Defaults to True.
+        pretrained (str | None): Checkpoint file or URL, loaded by
+            :meth:`init_weights`: a backbone state dict or a whole
+            mmaction2 recognizer checkpoint (its ``backbone.*`` keys are
+            used). ``init_cfg=dict(type='Pretrained', checkpoint=...,
+            prefix='backbone.')`` works too.
+        **kwargs: The other arguments of ``ResNet2Plus1d`` / ``ResNet3d``
+            (``base_channels``, ``norm_cfg``, strides, ...).
+    """
+
+    def __init__(self,
+                 depth: int = 34,
+                 out_indices: Optional[Sequence[int]] = None,
+                 frozen: bool = True,
+                 pretrained: Optional[str] = None,
+                 pretrained2d: bool = False,
+                 conv_cfg: Dict = dict(type='Conv2plus1d'),
+                 norm_cfg: Dict = dict(
+                     type='BN3d', requires_grad=True, eps=1e-3),
+                 conv1_kernel: Sequence[int] = (3, 7, 7),
+                 conv1_stride_t: int = 1,
+                 pool1_stride_t: int = 1,
+                 inflate: Sequence[int] = (1, 1, 1, 1),
+                 spatial_strides: Sequence[int] = (1, 2, 2, 2),
+                 temporal_strides: Sequence[int] = (1, 2, 2, 2),
+                 zero_init_residual: bool = False,
+                 **kwargs) -> None:
+        num_stages = kwargs.get('num_stages', 4)
+        layer_indices = resolve_layer_indices(out_indices, num_stages,
+                                              type(self).__name__)
+        self.frozen = frozen
+        super().__init__(
+            depth=depth,
+            pretrained=pretrained,
+            pretrained2d=pretrained2d,
+            out_indices=layer_indices,
+            conv_cfg=conv_cfg,
+            norm_cfg=norm_cfg,
+            conv1_kernel=conv1_kernel,
+            conv1_stride_t=conv1_stride_t,
+            pool1_stride_t=pool1_stride_t,
+            inflate=inflate,
+            spatial_strides=spatial_strides,
+            temporal_strides=temporal_strides,
+            zero_init_residual=zero_init_residual,
+            **kwargs)
+        if self.frozen:
+            freeze_parameters(self)
+            self.train(False)
+
+    @property
+    def out_channels(self) -> list:
+        """Widths of ``VideoFeatures.layers``, one per selected stage."""
+        expansion = self.block.expansion
+        return [self.base_channels * 2**i * expansion
+                for i in self.out_indices]
+
+    def init_weights(self) -> None:
+        """Load ``pretrained`` (or ``init_cfg``), else upstream's random init.
+        """
+        if self.pretrained:
+            load_backbone_weights(self, self.pretrained)
+        elif self.init_cfg:
+            BaseModule.init_weights(self)
+        else:
+            super().init_weights()
+        self._is_init = True
+
+    def train(self, mode: bool = True) -> 'R2Plus1DLayers':
+        """Set train mode; a frozen backbone stays in eval mode."""
+        super().train(mode and not self.frozen)
+        return self
+
+    def forward(self, x: Tensor) -> VideoFeatures:
+        """Per-stage per-frame features.
+
+        Args:
+            x (Tensor): Normalised video ``N x 3 x T x H x W``.
+
+        Returns:
+            VideoFeatures: ``layers`` for ``out_indices`` (each
+            ``N x T_i x C_i``) and ``frame_embedding``, the last stage's
+            pooled features ``N x T_last x C_last``.
+        """
+        if x.dim() != 5:
+            raise ValueError(f'R2Plus1DLayers expects N x C x T x H x W '
+                             f'video, got shape {tuple(x.shape)}')
+        grad_context = torch.no_grad() if self.frozen else nullcontext()
+        with grad_context:
+            x = self.maxpool(self.conv1(x))  # no pool2 in R(2+1)D
+            layers = []
+            for index, layer_name in enumerate(self.res_layers):
+                x = getattr(self, layer_name)(x)
+                pooled = x.mean(dim=(3, 4)).transpose(1, 2)
+                if index in self.out_indices:
+                    layers.append(pooled)
+        return VideoFeatures(layers, pooled)

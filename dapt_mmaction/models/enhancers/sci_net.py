@@ -1,0 +1,222 @@
+"""SCI (Ma et al., CVPR 2022): the test-time low-light enhancement network.
+
+The illumination estimator is written with the same module names as the
+official code, so that the released checkpoints (a state_dict of the whole
+training network: ``enhance.*`` and ``calibrate.*``) load key by key.
+"""
+import os
+from collections import OrderedDict
+from typing import Dict, Mapping, Optional, Tuple, Union
+
+import numpy as np
+import torch
+import torch.nn as nn
+from mmaction.registry import MODELS
+
+from dapt_mmaction.checkpoint import load_checkpoint_file
+
+#: Lower bound of the illumination map (official value); avoids x / 0.
+ILLUMINATION_MIN = 1e-4
+
+
+class SCIIlluminationEstimator(nn.Module):
+    """SCI's illumination estimator (the ``enhance`` part of the network).
+
+    ``in_conv`` (conv 3->C, ReLU), one residual block ``f + ReLU(BN(conv(f)))``
+    applied ``layers`` times with shared weights, ``out_conv`` (conv C->3,
+    Sigmoid); illumination = clamp(out + x, 1e-4, 1). ``blocks`` lists the
+    shared block ``layers`` times, as upstream does, so the state_dict carries
+    the same (aliased) ``blocks.i.*`` keys as the released checkpoints.
+
+    Args:
+        layers (int): How many times the shared block is applied.
+        channels (int): Width C of the hidden feature maps.
+    """
+
+    def __init__(self, layers: int = 1, channels: int = 3) -> None:
+        super().__init__()
+        if layers < 1 or channels < 1:
+            raise ValueError(f'SCI needs layers >= 1 and channels >= 1, got '
+                             f'layers={layers}, channels={channels}')
+        self.layers = layers
+        self.channels = channels
+        self.in_conv = nn.Sequential(
+            nn.Conv2d(3, channels, 3, stride=1, padding=1), nn.ReLU())
+        self.conv = nn.Sequential(
+            nn.Conv2d(channels, channels, 3, stride=1, padding=1),
+            nn.BatchNorm2d(channels, eps=1e-5), nn.ReLU())
+        self.blocks = nn.ModuleList([self.conv] * layers)
+        self.out_conv = nn.Sequential(
+            nn.Conv2d(channels, 3, 3, stride=1, padding=1), nn.Sigmoid())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return the illumination map of ``x`` (N x 3 x H x W)."""
+        feat = self.in_conv(x)
+        for block in self.blocks:
+            feat = feat + block(feat)
+        return torch.clamp(self.out_conv(feat) + x, ILLUMINATION_MIN, 1.0)
+
+
+def complete_block_aliases(state: Mapping[str, torch.Tensor], layers: int,
+                           source: str = 'state_dict'
+                           ) -> 'OrderedDict[str, torch.Tensor]':
+    """Give an estimator state_dict its ``blocks.i.*`` alias keys.
+
+    Upstream registers the shared block twice (``conv`` and ``blocks.i``), so
+    a checkpoint may hold either name or both. The missing ones are filled in
+    from the other; present ones must agree, because they are one tensor.
+
+    Args:
+        state (Mapping[str, Tensor]): Keys relative to the estimator
+            (``in_conv.0.weight``, ``conv.1.running_var``, ...).
+        layers (int): Number of block aliases the target module has.
+        source (str): Name of where ``state`` came from, for errors.
+
+    Returns:
+        OrderedDict[str, Tensor]: ``state`` with ``conv.*`` and every
+        ``blocks.i.*`` (i < layers) present; other block indices dropped.
+    """
+    conv = {k[len('conv.'):]: v for k, v in state.items()
+            if k.startswith('conv.')}
+    if not conv:
+        conv = {k[len('blocks.0.'):]: v for k, v in state.items()
+                if k.startswith('blocks.0.')}
+    out = OrderedDict((k, v) for k, v in state.items()
+                      if not k.startswith(('conv.', 'blocks.')))
+    for name, value in conv.items():
+        out[f'conv.{name}'] = value
+        for i in range(layers):
+            alias = state.get(f'blocks.{i}.{name}')
+            if alias is not None and not torch.equal(alias, value):
+                raise ValueError(
+                    f'{source}: blocks.{i}.{name} differs from conv.{name}, '
+                    f'but SCI shares one block for all layers')
+            out[f'blocks.{i}.{name}'] = value
+    return out
+
+
+@MODELS.register_module()
+class SCINet(nn.Module):
+    """SCI test-time network: illumination and enhanced image.
+
+    Always runs BatchNorm in eval mode (``train()`` keeps it there): the
+    released running variances are below eps, so batch statistics would
+    change the output drastically. Train with ``SCITrainingNet`` instead.
+
+    Args:
+        layers (int): Applications of the shared block. Defaults to 1.
+        channels (int): Hidden width. Defaults to 3 (the released models).
+        checkpoint (str, optional): Path of an SCI checkpoint: an official
+            release (``enhance.*`` / ``calibrate.*`` keys), one written by
+            ``tools/train_sci.py``, a saved ``SCINet.state_dict()``, or an
+            mmengine checkpoint holding one of those under ``state_dict``.
+    """
+
+    def __init__(self, layers: int = 1, channels: int = 3,
+                 checkpoint: Optional[str] = None) -> None:
+        super().__init__()
+        self.enhance = SCIIlluminationEstimator(layers, channels)
+        self.checkpoint = checkpoint
+        if checkpoint is not None:
+            self.load_checkpoint(checkpoint)
+        self.eval()
+
+    def train(self, mode: bool = True) -> 'SCINet':
+        """Stay in eval mode whatever ``mode`` says (see the class doc)."""
+        return super().train(False)
+
+    def load_checkpoint(self, path: Union[str, os.PathLike]) -> None:
+        """Load SCI weights from ``path`` (see ``checkpoint`` in the class).
+
+        Raises:
+            FileNotFoundError: ``path`` does not exist.
+            ValueError: The file holds no SCI illumination estimator, or one
+                of another shape than this network.
+        """
+        path = os.fspath(path)
+        state = load_checkpoint_file(path, map_location='cpu')
+        self.load_sci_state_dict(state, source=path)
+
+    def load_sci_state_dict(self, state: Mapping, source: str = 'state_dict'
+                            ) -> None:
+        """Load the ``enhance.*`` part of an SCI state_dict.
+
+        Args:
+            state (Mapping): A state_dict (or a dict with one under
+                ``state_dict``); a ``module.`` prefix (DataParallel) is
+                accepted, ``calibrate.*`` keys (training only) are ignored.
+            source (str): Where ``state`` came from, named in errors.
+        """
+        if isinstance(state, Mapping) and 'state_dict' in state and \
+                isinstance(state['state_dict'], Mapping):
+            state = state['state_dict']
+        if not isinstance(state, Mapping):
+            raise ValueError(f'{source}: expected a state_dict, got '
+                             f'{type(state).__name__}')
+        enhance = OrderedDict()
+        for key, value in state.items():
+            if key.startswith('module.'):
+                key = key[len('module.'):]
+            if key.startswith('enhance.') and torch.is_tensor(value):
+                enhance[key[len('enhance.'):]] = value
+        if not enhance:
+            keys = ', '.join(list(state)[:5])
+            raise ValueError(f'{source} is not an SCI checkpoint: it has no '
+                             f"'enhance.*' keys (first keys: {keys})")
+        enhance = complete_block_aliases(enhance, self.enhance.layers, source)
+        expected = self.enhance.state_dict()
+        problems = [k for k in expected if k not in enhance]
+        problems += [f'{k} {tuple(enhance[k].shape)} != '
+                     f'{tuple(v.shape)}' for k, v in expected.items()
+                     if k in enhance and enhance[k].shape != v.shape]
+        unexpected = [k for k in enhance if k not in expected]
+        if problems or unexpected:
+            raise ValueError(
+                f'{source} does not fit SCINet(layers={self.enhance.layers}, '
+                f'channels={self.enhance.channels}): missing or mismatched '
+                f'enhance.{problems}, unexpected enhance.{unexpected}')
+        self.enhance.load_state_dict(enhance, strict=True)
+
+    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Enhance RGB images.
+
+        Args:
+            x (Tensor): RGB float N x 3 x H x W in [0, 1].
+
+        Returns:
+            tuple[Tensor, Tensor]: ``(illumination, enhanced)``, both
+            N x 3 x H x W; enhanced = clamp(x / illumination, 0, 1).
+        """
+        if x.dim() != 4 or x.shape[1] != 3:
+            raise ValueError(f'SCINet takes RGB N x 3 x H x W, got shape '
+                             f'{tuple(x.shape)}')
+        illumination = self.enhance(x)
+        return illumination, torch.clamp(x / illumination, 0.0, 1.0)
+
+    def folded_parameters(self) -> Dict[str, np.ndarray]:
+        """Float32 weights with eval-mode BatchNorm folded into its conv.
+
+        Used by the fused CPU kernel: BN(conv(f)) = conv'(f) with
+        w' = w * g, b' = (b - mean) * g + beta, g = gamma / sqrt(var + eps).
+
+        Returns:
+            dict[str, np.ndarray]: ``in_w`` (C,3,3,3), ``in_b`` (C,),
+            ``mid_w`` (C,C,3,3), ``mid_b`` (C,), ``out_w`` (3,C,3,3),
+            ``out_b`` (3,), all float32 C-contiguous.
+        """
+        conv, bn = self.enhance.conv[0], self.enhance.conv[1]
+        with torch.no_grad():
+            # float64 so that folding itself adds no rounding of its own
+            scale = bn.weight.double() / torch.sqrt(
+                bn.running_var.double() + bn.eps)
+            mid_w = conv.weight.double() * scale.view(-1, 1, 1, 1)
+            mid_b = (conv.bias.double() - bn.running_mean.double()) * scale \
+                + bn.bias.double()
+        params = dict(
+            in_w=self.enhance.in_conv[0].weight, in_b=self.enhance.in_conv[0].bias,
+            mid_w=mid_w, mid_b=mid_b,
+            out_w=self.enhance.out_conv[0].weight,
+            out_b=self.enhance.out_conv[0].bias)
+        return {k: np.ascontiguousarray(v.detach().cpu().numpy(),
+                                        dtype=np.float32)
+                for k, v in params.items()}

@@ -1,0 +1,1 @@
+from .clip_text_encoder import CLIPTextEncoder, read_class_names  # noqa: F401
