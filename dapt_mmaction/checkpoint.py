@@ -43,7 +43,10 @@ def load_checkpoint_file(filename: Union[str, os.PathLike],
         raise UnsafeCheckpointError(
             f'refused to load {filename!r}: it holds pickled objects that '
             f'are not allowed with weights_only=True, so it was not loaded '
-            f'and nothing in it ran. torch said: {err}') from err
+            f'and nothing in it ran (checkpoints that plain mmengine wrote '
+            f'pickle getattr in their message hub: load their state_dict '
+            f'with a trusted tool once and save it again). torch said: '
+            f'{err}') from err
     except RuntimeError as err:
         if 'zip archive' in str(err) or 'magic number' in str(err):
             raise RuntimeError(

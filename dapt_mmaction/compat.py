@@ -81,6 +81,28 @@ def _allow_mmengine_checkpoint_globals() -> bool:
     return True
 
 
+def _history_buffer_state_without_methods() -> None:
+    """Pickle mmengine's HistoryBuffer without its statistics methods.
+
+    Upstream pickles ``HistoryBuffer.min`` etc. as ``getattr(cls, 'min')``;
+    ``getattr`` is a code-execution gadget that ``weights_only`` rightly
+    refuses, so checkpoints written that way cannot be loaded safely. The
+    methods are class-level and ``__setstate__`` restores the defaults, so
+    leaving them out loses nothing.
+    """
+    from mmengine.logging import HistoryBuffer
+    if getattr(HistoryBuffer.__getstate__, '_dapt_patched', False):
+        return
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop('statistics_methods', None)
+        return state
+
+    __getstate__._dapt_patched = True
+    HistoryBuffer.__getstate__ = __getstate__
+
+
 def _load_local_weights_only(filename, map_location):
     from .checkpoint import load_checkpoint_file
     return load_checkpoint_file(os.path.expanduser(filename), map_location)
@@ -154,6 +176,7 @@ def apply() -> None:
         return
     _stub_missing_drn()
     _allow_mmengine_checkpoint_globals()
+    _history_buffer_state_without_methods()
     _force_weights_only_in_mmengine()
     _gloo_when_no_cuda()
     _ddp_without_device_ids_on_cpu()

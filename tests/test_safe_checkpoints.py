@@ -83,3 +83,16 @@ def test_plain_state_dict_round_trips(tmp_path):
     loaded = load_checkpoint_file(tmp_path / 'ok.pth')
     assert torch.equal(loaded['a'], state['a'])
     assert torch.equal(loaded['b']['c'], state['b']['c'])
+
+
+def test_history_buffer_round_trips_with_weights_only(tmp_path):
+    from mmengine.logging import HistoryBuffer, MessageHub
+    hub = MessageHub.get_instance('ckpt-test')
+    for value in (3., 1., 2.):
+        hub.update_scalar('train/lr', value)
+    torch.save({'message_hub': hub.state_dict()}, tmp_path / 'hub.pth')
+    loaded = load_checkpoint_file(tmp_path / 'hub.pth')['message_hub']
+    buffer = loaded['log_scalars']['train/lr']
+    assert isinstance(buffer, HistoryBuffer)
+    # statistics still work after loading (restored by __setstate__)
+    assert buffer.min() == 1. and buffer.mean() == 2. and buffer.current() == 2.
