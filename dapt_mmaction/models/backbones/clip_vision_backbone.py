@@ -99,11 +99,16 @@ class CLIPVisionBackbone(BaseModule):
         self.pretrained = pretrained
         self.layer_token = layer_token
         self.frozen = frozen
-        self.quick_gelu = resolve_quick_gelu(arch, pretrained, quick_gelu)
 
-        is_file = bool(pretrained) and (
-            osp.isfile(osp.expanduser(pretrained))
-            or not open_clip.get_pretrained_cfg(arch, pretrained))
+        is_tag = bool(pretrained) and bool(
+            open_clip.get_pretrained_cfg(arch, pretrained))
+        is_file = bool(pretrained) and osp.isfile(osp.expanduser(pretrained))
+        if pretrained and not (is_tag or is_file):
+            raise FileNotFoundError(
+                f'CLIPVisionBackbone: pretrained={pretrained!r} is neither a '
+                f'file nor an open_clip tag of {arch!r} (tags: '
+                f'{open_clip.list_pretrained_tags_by_model(arch)})')
+        self.quick_gelu = resolve_quick_gelu(arch, pretrained, quick_gelu)
         kwargs = dict(model_kwargs or {})
         if not self.quick_gelu:
             kwargs['quick_gelu'] = False  # also overrides '-quickgelu' archs

@@ -63,7 +63,6 @@ class R2Plus1DLayers(ResNet2Plus1d):
         num_stages = kwargs.get('num_stages', 4)
         layer_indices = resolve_layer_indices(out_indices, num_stages,
                                               type(self).__name__)
-        self.frozen = frozen
         super().__init__(
             depth=depth,
             pretrained=pretrained,
@@ -79,6 +78,7 @@ class R2Plus1DLayers(ResNet2Plus1d):
             temporal_strides=temporal_strides,
             zero_init_residual=zero_init_residual,
             **kwargs)
+        self.frozen = frozen
         if self.frozen:
             freeze_parameters(self)
             self.train(False)
@@ -90,9 +90,14 @@ class R2Plus1DLayers(ResNet2Plus1d):
         return [self.base_channels * 2**i * expansion
                 for i in self.out_indices]
 
-    def init_weights(self) -> None:
+    def init_weights(self, pretrained: Optional[str] = None) -> None:
         """Load ``pretrained`` (or ``init_cfg``), else upstream's random init.
+
+        Args:
+            pretrained (str, optional): Overrides the constructor's file.
         """
+        if pretrained:
+            self.pretrained = pretrained
         if self.pretrained:
             load_backbone_weights(self, self.pretrained)
         elif self.init_cfg:

@@ -105,6 +105,8 @@ def freeze_parameters(module: nn.Module) -> None:
 
 
 def _read_checkpoint(filename: str) -> dict:
+    if not filename.startswith(('http://', 'https://')):
+        filename = osp.expanduser(filename)
     if filename.endswith('.safetensors'):
         from safetensors.torch import load_file  # holds tensors only
         if not osp.isfile(filename):
@@ -115,7 +117,7 @@ def _read_checkpoint(filename: str) -> dict:
         # file still goes through weights_only=True (torch >= 2.6 default).
         from mmengine.runner.checkpoint import CheckpointLoader
         return CheckpointLoader.load_checkpoint(filename, map_location='cpu')
-    return load_checkpoint_file(osp.expanduser(filename), map_location='cpu')
+    return load_checkpoint_file(filename, map_location='cpu')
 
 
 def load_backbone_weights(

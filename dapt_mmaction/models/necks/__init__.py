@@ -1,0 +1,1 @@
+from .progressive_adapter_neck import ProgressiveAdapterNeck  # noqa: F401

@@ -1,0 +1,30 @@
+# DAPT model pieces for CLIP ViT-B/16 (paper: OpenAI weights, 8 frames,
+# sparse sampling, frozen backbone, temporal transformer of 6 layers).
+# Inherit with `_base_` and use `backbone` / `neck` in the model dict.
+clip_len = 8
+# OpenAI CLIP's normalisation, on 0-255 RGB frames.
+video_norm = dict(
+    mean=[122.771, 116.746, 104.094], std=[68.501, 66.632, 70.323])
+
+backbone = dict(
+    type='CLIPVisionBackbone',
+    arch='ViT-B-16',
+    pretrained='openai',  # open_clip tag, or a local state-dict file
+    quick_gelu=True,  # OpenAI weights were trained with QuickGELU
+    out_indices=None,  # all 12 blocks feed the adapter
+    layer_token='cls',
+    frozen=True)
+
+neck = dict(
+    type='ProgressiveAdapterNeck',
+    in_channels=768,
+    num_layers=12,
+    width=512,
+    num_prompts=2,
+    num_heads=8,
+    num_temporal_layers=6,
+    num_frames=clip_len,
+    out_channels=512,  # CLIP's embedding width (frame_shortcut)
+    dropout=0.,
+    frame_shortcut=True,
+    zero_init_output=True)

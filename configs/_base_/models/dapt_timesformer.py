@@ -1,0 +1,38 @@
+# DAPT model pieces for TimeSformer (divided space-time, ViT-B/16, 8
+# frames, frozen backbone). The paper gives no temporal depth for this
+# backbone; 6 layers as for the other ViT-B/16.
+# Inherit with `_base_` and use `backbone` / `neck` in the model dict.
+clip_len = 8
+# mmaction2's TimeSformer normalisation (0-255 RGB to [-1, 1]).
+video_norm = dict(mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5])
+
+backbone = dict(
+    type='TimeSformerLayers',
+    # mmaction2's Kinetics-400 TimeSformer recognizer (backbone.* keys).
+    pretrained='https://download.openmmlab.com/mmaction/v1.0/recognition/'
+    'timesformer/timesformer_divST_8xb8-8x32x1-15e_kinetics400-rgb/'
+    'timesformer_divST_8xb8-8x32x1-15e_kinetics400-rgb_20220815-a4d0d01f.pth',
+    num_frames=clip_len,
+    img_size=224,
+    patch_size=16,
+    embed_dims=768,
+    num_heads=12,
+    num_transformer_layers=12,
+    attention_type='divided_space_time',
+    norm_cfg=dict(type='LN', eps=1e-6),
+    out_indices=None,  # all 12 layers feed the adapter
+    frozen=True)
+
+neck = dict(
+    type='ProgressiveAdapterNeck',
+    in_channels=768,
+    num_layers=12,
+    width=512,  # as for CLIP; the 768-wide layers are projected
+    num_prompts=2,
+    num_heads=8,
+    num_temporal_layers=6,
+    num_frames=clip_len,
+    out_channels=768,  # TimeSformer's width (frame_shortcut)
+    dropout=0.,
+    frame_shortcut=True,
+    zero_init_output=True)
