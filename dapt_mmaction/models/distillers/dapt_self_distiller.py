@@ -30,7 +30,8 @@ class DAPTSelfDistiller(BaseModel):
     follows the student by EMA after each optimizer step, done by
     ``DAPTTeacherEMAHook`` (a hook because mmengine's DDP wrapper never calls
     the module's ``train_step``). A step whose predecessor was not followed
-    by an EMA update raises, so a missing hook cannot go unnoticed.
+    by an EMA update raises (iterations are read from the message hub), so a
+    missing hook cannot go unnoticed.
 
     Momentum convention (DINO's, the paper's eq. 9): ``m`` is the weight of
     the *old teacher*, ``teacher = m * teacher + (1 - m) * student``, with
@@ -90,7 +91,8 @@ class DAPTSelfDistiller(BaseModel):
         self.teacher_views = tuple(teacher_views)
         self.student_views = tuple(student_views)
         self.loss_module = MODELS.build(loss)
-        self.steps_without_ema = 0
+        # iteration whose loss has not been followed by an EMA update yet
+        self._iter_awaiting_ema = None
 
     # ---- teacher ---------------------------------------------------------
     def init_weights(self) -> None:
@@ -125,7 +127,7 @@ class DAPTSelfDistiller(BaseModel):
                 t_value.mul_(momentum).add_(s_value, alpha=1 - momentum)
             else:
                 t_value.copy_(s_value)
-        self.steps_without_ema = 0
+        self._iter_awaiting_ema = None
 
     # ---- forward ---------------------------------------------------------
     def _backbone_by_resolution(self, inputs: Dict[str, torch.Tensor],
@@ -181,7 +183,8 @@ class DAPTSelfDistiller(BaseModel):
 
     def loss(self, inputs: Dict[str, torch.Tensor]) -> dict:
         """Distillation loss of one batch of multi-view clips."""
-        if self.steps_without_ema > 0:
+        cur_iter = MessageHub.get_current_instance().get_info('iter', 0)
+        if self.training and self._iter_awaiting_ema not in (None, cur_iter):
             raise RuntimeError(
                 'the teacher was not updated after the last optimizer step: '
                 "add dict(type='DAPTTeacherEMAHook') to custom_hooks")
@@ -192,9 +195,9 @@ class DAPTSelfDistiller(BaseModel):
         with torch.no_grad():
             teacher = self._branch_logits(self.teacher, located,
                                           self.teacher_views)
-        cur_iter = MessageHub.get_current_instance().get_info('iter', 0)
         loss, monitor = self.loss_module(student, teacher, cur_iter)
-        self.steps_without_ema += 1
+        if self.training:
+            self._iter_awaiting_ema = cur_iter
         return dict(loss_distill=loss, **monitor)
 
     def forward(self, inputs: Dict[str, torch.Tensor], data_samples=None,
