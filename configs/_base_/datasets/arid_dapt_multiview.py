@@ -1,0 +1,41 @@
+# DAPT stage-1 data on ARID v1.0 (the unlabeled dark training clips of one
+# split, labels unused). Convert the official lists first (docs/data.md):
+#   python tools/convert_lists.py data/arid/list_cvt/ARID_split1_train.txt \
+#       --format arid -o data/arid/split1_train.txt
+# SCI weights: the released `medium.pt` of the official SCI repository
+# (vis-opt-group/SCI, MIT licence), saved as checkpoints/sci/medium.pt.
+dataset_type = 'VideoDataset'
+data_root = 'data/arid'
+split = 1
+sci_checkpoint = 'checkpoints/sci/medium.pt'
+crop_size = 224  # R(2+1)D-34 configs override with 112
+local_crop_size = 96
+patch_size = 16
+views = ('original', 'enhanced', 'mixed', 'local')
+# 8 frames for CLIP ViT-B/16 and TimeSformer (R(2+1)D-34's config sets 64)
+num_frames = 8
+
+train_pipeline = [
+    dict(type='DAPTMultiView',
+         views=views,
+         clip_len=num_frames,
+         crop_size=crop_size,
+         local_clip_len=num_frames,
+         local_crop_size=local_crop_size,
+         sampler=dict(type='UniformSample'),
+         area_range=(0.4, 1.0),
+         local_area_range=(0.05, 0.4),
+         flip_ratio=0.5,
+         enhancer=dict(type='SCIEnhance', checkpoint=sci_checkpoint),
+         patch_size=patch_size,
+         mask_mode='clip',
+         short_video='repeat'),
+    dict(type='PackDAPTViews'),
+]
+train_dataloader = dict(
+    batch_size=16, num_workers=8, persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type=dataset_type,
+                 ann_file=f'{data_root}/split{split}_train.txt',
+                 data_prefix=dict(video=f'{data_root}/clips_v1'),
+                 pipeline=train_pipeline))

@@ -1,0 +1,42 @@
+# DAPT stage-1 data on the embedded toy data (tools/generate_toy_data.py
+# data/toy): the unlabeled dark training clips, each turned into the four
+# views {original, enhanced, mixed, local} and packed as a dict of named
+# views. Sizes are small so that it runs on a CPU; the real recipes use
+# clip_len=8 (CLIP ViT) or 64 (R(2+1)D-34), crop_size=224, local 96.
+#   python tools/visualize_views.py configs/dapt_clip_toy.py --num 4 --out DIR
+# The model config pairs it with
+#   data_preprocessor=dict(type='MultiViewDataPreprocessor')  # CLIP mean/std
+dataset_type = 'VideoDataset'
+data_root = 'data/toy'
+video_root = f'{data_root}/videos'
+target_domain = 'dark'
+# the released SCI weights (Ma et al., CVPR 2022; MIT licence)
+sci_checkpoint = 'data/sci/medium.pt'
+clip_len = 8
+crop_size = 64  # a multiple of patch_size
+local_clip_len = 8
+local_crop_size = 32
+patch_size = 16
+
+train_pipeline = [
+    # opens the file itself, so a corrupt video is reported by name
+    dict(type='DAPTMultiView',
+         views=('original', 'enhanced', 'mixed', 'local'),
+         clip_len=clip_len, crop_size=crop_size,
+         local_clip_len=local_clip_len, local_crop_size=local_crop_size,
+         sampler=dict(type='UniformSample'),
+         area_range=(0.4, 1.0), local_area_range=(0.05, 0.4),
+         # the toy classes are directions of motion: no horizontal flips
+         flip_ratio=0.0,
+         enhancer=dict(type='SCIEnhance', checkpoint=sci_checkpoint),
+         patch_size=patch_size, mask_mode='clip', short_video='repeat'),
+    dict(type='PackDAPTViews'),
+]
+
+train_dataloader = dict(
+    batch_size=8, num_workers=1, persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type=dataset_type,
+                 ann_file=f'{data_root}/{target_domain}_train.txt',
+                 data_prefix=dict(video=video_root),
+                 pipeline=train_pipeline))
