@@ -213,7 +213,8 @@ class SCINet(nn.Module):
             mid_b = (conv.bias.double() - bn.running_mean.double()) * scale \
                 + bn.bias.double()
         params = dict(
-            in_w=self.enhance.in_conv[0].weight, in_b=self.enhance.in_conv[0].bias,
+            in_w=self.enhance.in_conv[0].weight,
+            in_b=self.enhance.in_conv[0].bias,
             mid_w=mid_w, mid_b=mid_b,
             out_w=self.enhance.out_conv[0].weight,
             out_b=self.enhance.out_conv[0].bias)
