@@ -10,8 +10,9 @@ dataset_type = 'VideoDataset'
 data_root = 'data/toy'
 video_root = f'{data_root}/videos'
 target_domain = 'dark'
-# the released SCI weights (Ma et al., CVPR 2022; MIT licence)
-sci_checkpoint = 'data/sci/medium.pt'
+# the released SCI weights (vis-opt-group/SCI, MIT licence), as in
+# arid_dapt_multiview.py
+sci_checkpoint = 'data/toy/sci_toy.pth'  # made by tools/run_demo.sh (tools/train_sci.py)
 clip_len = 8
 crop_size = 64  # a multiple of patch_size
 local_clip_len = 8

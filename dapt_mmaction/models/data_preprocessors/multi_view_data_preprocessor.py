@@ -19,7 +19,8 @@ class MultiViewDataPreprocessor(BaseDataPreprocessor):
     Takes what ``PackDAPTViews`` and mmengine's collate give, per view either
     a list of ``C x T x H x W`` tensors (``pseudo_collate``) or one
     ``N x C x T x H x W`` tensor (``default_collate``), moves it to the
-    model's device, casts it to float32 and normalises it with one
+    model's device, makes it contiguous (``PackDAPTViews`` packs permuted
+    views), casts it to float32 and normalises it with one
     mean/std for every view (the enhanced and mixed views go through the
     same frozen backbone as the original, so they must see the same
     normalisation).
@@ -75,7 +76,10 @@ class MultiViewDataPreprocessor(BaseDataPreprocessor):
                 f'MultiViewDataPreprocessor: view {view!r} must be N x 3 x T '
                 f'x H x W (pack it with PackDAPTViews), got '
                 f'{tuple(clips.shape)}')
-        return clips
+        # packed clips are permuted views of T x H x W x 3 frames; stacking
+        # (here or in default_collate) lays them out as N x C x T x H x W,
+        # and contiguous() covers batches made any other way
+        return clips.contiguous()
 
     def forward(self, data: Dict, training: bool = False) -> Dict:
         """Normalise and format each view.
