@@ -10,10 +10,11 @@ dataset_type = 'VideoDataset'
 data_root = 'data/toy'
 video_root = f'{data_root}/videos'
 target_domain = 'dark'
-# the released SCI weights (vis-opt-group/SCI, MIT licence), as in
+# SCI trained on the toy dark frames by tools/run_demo.sh
+# (tools/train_sci.py); real data uses the released weights instead, as in
 # arid_dapt_multiview.py
-sci_checkpoint = 'data/toy/sci_toy.pth'  # made by tools/run_demo.sh (tools/train_sci.py)
-clip_len = 8
+sci_checkpoint = 'data/toy/sci_toy.pth'
+num_frames = 8  # not clip_len: model pieces define that name
 crop_size = 64  # a multiple of patch_size
 local_clip_len = 8
 local_crop_size = 32
@@ -23,7 +24,7 @@ train_pipeline = [
     # opens the file itself, so a corrupt video is reported by name
     dict(type='DAPTMultiView',
          views=('original', 'enhanced', 'mixed', 'local'),
-         clip_len=clip_len, crop_size=crop_size,
+         clip_len=num_frames, crop_size=crop_size,
          local_clip_len=local_clip_len, local_crop_size=local_crop_size,
          sampler=dict(type='UniformSample'),
          area_range=(0.4, 1.0), local_area_range=(0.05, 0.4),

@@ -7,15 +7,14 @@ data_root = 'data/toy'
 video_root = f'{data_root}/videos'
 train_domain = 'bright'
 test_domain = 'dark'
-clip_len = 8
-frame_interval = 3
+# 8 frames spread uniformly over the clip, as the multi-view stage-1 data
+num_frames = 8  # not clip_len: model pieces define that name
 crop_size = 64
 
 file_client_args = dict(io_backend='disk')
 train_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='SampleFrames', clip_len=clip_len, frame_interval=frame_interval,
-         num_clips=1),
+    dict(type='UniformSample', clip_len=num_frames, num_clips=1),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 72)),
     dict(type='RandomCrop', size=crop_size),
@@ -24,8 +23,8 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='DecordInit', **file_client_args),
-    dict(type='SampleFrames', clip_len=clip_len, frame_interval=frame_interval,
-         num_clips=1, test_mode=True),
+    dict(type='UniformSample', clip_len=num_frames, num_clips=1,
+         test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 72)),
     dict(type='CenterCrop', crop_size=crop_size),

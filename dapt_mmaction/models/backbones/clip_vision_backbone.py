@@ -126,7 +126,9 @@ class CLIPVisionBackbone(BaseModule):
         del clip
         if is_file:
             load_backbone_weights(
-                self.visual, pretrained, prefix='visual.', strict=True)
+                self.visual, pretrained, strict=True,
+                # open_clip files, then our recognizers' checkpoints
+                prefix=('visual.', 'backbone.visual.'))
 
         self.num_layers = len(self.visual.transformer.resblocks)
         self.out_indices = resolve_layer_indices(out_indices, self.num_layers,

@@ -9,7 +9,8 @@ forward pass under ``torch.no_grad()``.
 """
 import os
 import os.path as osp
-from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import (Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple,
+                    Union)
 
 import torch
 from mmengine.logging import MMLogger
@@ -123,7 +124,7 @@ def _read_checkpoint(filename: str) -> dict:
 def load_backbone_weights(
         module: nn.Module,
         filename: str,
-        prefix: str = 'backbone.',
+        prefix: Union[str, Sequence[str]] = 'backbone.',
         convert: Optional[Callable[[Dict[str, Tensor]], Dict[str, Tensor]]]
     = None,
         strict: bool = False) -> None:
@@ -137,8 +138,9 @@ def load_backbone_weights(
     Args:
         module (nn.Module): The backbone to load into.
         filename (str): Local path (``.safetensors`` too) or http(s) URL.
-        prefix (str): Key prefix of the backbone inside a recognizer
-            checkpoint. Defaults to ``'backbone.'``.
+        prefix (str | Sequence[str]): Key prefix of the backbone inside a
+            recognizer checkpoint; with several, the first one present is
+            used. Defaults to ``'backbone.'``.
         convert (callable, optional): Applied to the state dict after the
             prefix is stripped (e.g. renaming keys of an older layout).
         strict (bool): Raise when the module has keys the file lacks.
@@ -160,9 +162,12 @@ def load_backbone_weights(
                          f' not a state dict')
     state_dict = {(k[len('module.'):] if k.startswith('module.') else k): v
                   for k, v in state_dict.items()}
-    if prefix and any(k.startswith(prefix) for k in state_dict):
-        state_dict = {k[len(prefix):]: v for k, v in state_dict.items()
-                      if k.startswith(prefix)}
+    prefixes = [prefix] if isinstance(prefix, str) else list(prefix or ())
+    for candidate in prefixes:
+        if candidate and any(k.startswith(candidate) for k in state_dict):
+            state_dict = {k[len(candidate):]: v for k, v in state_dict.items()
+                          if k.startswith(candidate)}
+            break
     if convert is not None:
         state_dict = convert(state_dict)
 
