@@ -1,5 +1,6 @@
 """Stage-2 recognizer: frozen-or-tuned backbone, adapter, classifier."""
-from typing import Tuple
+import copy
+from typing import Optional, Tuple
 
 import torch
 
@@ -15,7 +16,18 @@ class DAPTRecognizer(Recognizer3D):
     Loss, prediction, multi-clip / multi-crop averaging and the data sample
     API (``gt_label``, ``pred_score``) are Recognizer3D's and the head's.
     ``test_cfg=dict(max_testing_views=k)`` runs test views in chunks of k.
+
+    Args:
+        init_cfg (dict, optional): e.g. ``dict(type='Pretrained',
+            checkpoint=<stage-1 export>)`` to load ``backbone.*`` and
+            ``neck.*`` (mmaction2's recognizers take no init_cfg).
+        **kwargs: Recognizer3D's arguments.
     """
+
+    def __init__(self, init_cfg: Optional[dict] = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        # read by BaseModule.init_weights, after the children initialise
+        self.init_cfg = copy.deepcopy(init_cfg)
 
     def extract_feat(self, inputs: torch.Tensor, stage: str = 'neck',
                      data_samples=None, test_mode: bool = False

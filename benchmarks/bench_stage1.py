@@ -1,0 +1,146 @@
+"""One DAPT stage-1 training step against two baselines, same process.
+
+- floor: the frozen backbone's forward alone over the same views (the step
+  cannot be faster);
+- straightforward: the same step with the backbone run separately for the
+  student's and the teacher's views (7 view passes instead of 4).
+ViT-B/16 geometry (random weights), 1 clip of T frames, original / enhanced
+/ mixed at 224 and local at 96. Targets (issue 6): step <= 1.3x floor,
+<= 0.6x straightforward; peak memory <= 1.5x the forward-only peak.
+
+    python benchmarks/bench_stage1.py [--frames 2] [--repeats 3] [--threads 2]
+"""
+import argparse
+import os
+import time
+
+import torch
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import DefaultScope
+
+import dapt_mmaction  # noqa: F401
+from mmaction.registry import MODELS
+
+VIEWS = dict(original=224, enhanced=224, mixed=224, local=96)
+
+
+def peak_rss_reset() -> None:
+    """Reset the kernel's peak-RSS counter (VmHWM) of this process."""
+    with open('/proc/self/clear_refs', 'w') as f:
+        f.write('5')
+
+
+def rss_kib(field: str) -> int:
+    """VmRSS or VmHWM of this process in KiB."""
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith(field):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def build_model(frames: int):
+    """The ViT-B/16 distiller of configs/dapt_clip_arid.py, random weights."""
+    model = MODELS.build(dict(
+        type='DAPTSelfDistiller',
+        backbone=dict(type='CLIPVisionBackbone', arch='ViT-B-16',
+                      pretrained=None, frozen=True),
+        neck=dict(type='ProgressiveAdapterNeck', in_channels=768,
+                  num_layers=12, width=512, num_heads=8,
+                  num_temporal_layers=6, num_frames=frames, out_channels=512),
+        loss=dict(type='DAPTDistillLoss', out_dim=512),
+        data_preprocessor=dict(type='MultiViewDataPreprocessor')))
+    model.init_weights()
+    return model
+
+
+def make_batch(frames: int) -> dict:
+    g = torch.Generator().manual_seed(0)
+    return dict(inputs={
+        view: [torch.randint(0, 256, (3, frames, size, size), generator=g,
+                             dtype=torch.uint8)]
+        for view, size in VIEWS.items()}, data_samples=None)
+
+
+def floor_step(model, data) -> None:
+    """Backbone forward over every view, nothing else."""
+    inputs = model.data_preprocessor(data, training=True)['inputs']
+    with torch.no_grad():
+        for x in inputs.values():
+            model.backbone(x)
+
+
+def dapt_step(model, wrapper, data, it: int) -> None:
+    """The plugin's step: train_step (shared backbone) then teacher EMA."""
+    model.train_step(data, wrapper)
+    model.update_teacher(model.momentum_at(it, 1000))
+
+
+def straightforward_step(model, wrapper, data, it: int) -> None:
+    """Teacher and student each run the backbone on their own views."""
+    inputs = model.data_preprocessor(data, training=True)['inputs']
+    student = {v: model.student['neck'](model.backbone(inputs[v]))
+               for v in model.student_views}
+    with torch.no_grad():
+        teacher = {v: model.teacher['neck'](model.backbone(inputs[v]))
+                   for v in model.teacher_views}
+    loss, _ = model.loss_module(student, teacher, it)
+    wrapper.update_params(loss)
+    model.update_teacher(model.momentum_at(it, 1000))
+
+
+def measure(fn, repeats: int) -> tuple:
+    """Median seconds and peak RSS growth (MiB) over ``repeats`` calls."""
+    fn(0)  # warm-up (allocator, oneDNN primitives)
+    times, peaks = [], []
+    for it in range(repeats):
+        base = rss_kib('VmRSS')
+        peak_rss_reset()
+        start = time.perf_counter()
+        fn(it + 1)
+        times.append(time.perf_counter() - start)
+        peaks.append((rss_kib('VmHWM') - base) / 1024)
+    times.sort()
+    return times[len(times) // 2], max(peaks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--frames', type=int, default=2)
+    parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--threads', type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    DefaultScope.get_instance('bench-stage1', scope_name='mmaction')
+    torch.manual_seed(0)
+    model = build_model(args.frames).train()
+    wrapper = build_optim_wrapper(model, dict(
+        optimizer=dict(type='AdamW', lr=5e-5, weight_decay=0.04)))
+    data = make_batch(args.frames)
+    floor = measure(lambda it: floor_step(model, data), args.repeats)
+    ours = measure(lambda it: dapt_step(model, wrapper, data, it),
+                   args.repeats)
+    naive = measure(
+        lambda it: straightforward_step(model, wrapper, data, it),
+        args.repeats)
+    print(f'machine: {os.cpu_count()} CPUs, torch {torch.__version__}, '
+          f'{args.threads} threads; ViT-B/16, 1 clip x {args.frames} frames,'
+          f' views {VIEWS}')
+    print(f'{"":28s}{"seconds":>10s}{"peak MiB":>10s}')
+    for name, (sec, mib) in [('backbone forward (floor)', floor),
+                             ('DAPT step (ours)', ours),
+                             ('straightforward step', naive)]:
+        print(f'{name:28s}{sec:10.3f}{mib:10.1f}')
+    ratios = dict(step_over_floor=ours[0] / floor[0],
+                  step_over_straightforward=ours[0] / naive[0],
+                  peak_over_forward_peak=ours[1] / max(floor[1], 1e-6))
+    targets = dict(step_over_floor=1.3, step_over_straightforward=0.6,
+                   peak_over_forward_peak=1.5)
+    for key, value in ratios.items():
+        verdict = 'met' if value <= targets[key] else 'MISSED'
+        print(f'{key:28s}{value:10.2f}  (target <= {targets[key]}, '
+              f'{verdict})')
+
+
+if __name__ == '__main__':
+    main()
