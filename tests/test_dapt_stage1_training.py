@@ -83,6 +83,36 @@ def test_resume_gives_bitwise_the_same_student_teacher_and_center(toy_root):
     assert any(not torch.equal(a[k], a['student.' + k[8:]]) for k in teacher)
 
 
+def test_dist_train_sh_keeps_teacher_and_center_identical_on_ranks(
+        toy_root):
+    config = toy_root / 'dump_ranks.py'
+    config.write_text(
+        f"_base_ = [{CONFIG!r}]\n"
+        "custom_imports = dict(imports=['dapt_mmaction', "
+        "'rank_state_dump_hook'], allow_failed_imports=False)\n"
+        "custom_hooks = [dict(type='DAPTTeacherEMAHook'), "
+        "dict(type='RankStateDumpHook')]\n")
+    work = toy_root / 'dist'
+    env_port = dict(PORT='29655')
+    proc = subprocess.run(
+        ['bash', osp.join(REPO, 'tools', 'dist_train.sh'), str(config), '2',
+         '--work-dir', str(work), '--seed', '0', '--cfg-options',
+         'train_cfg.max_epochs=1', *TINY], cwd=toy_root,
+        env=dict(_env(), **env_port), capture_output=True, text=True,
+        timeout=900)
+    assert proc.returncode == 0, proc.stderr[-5000:]
+    assert 'GPU number: 2' in proc.stdout + proc.stderr
+    r0 = torch.load(work / 'rank0.pth', weights_only=True)
+    r1 = torch.load(work / 'rank1.pth', weights_only=True)
+    before = load_checkpoint_file(work / 'epoch_1.pth')['state_dict']
+    for key, value in r0['teacher'].items():
+        assert torch.equal(value, r1['teacher'][key]), key
+        assert torch.equal(value, before['teacher.' + key]), key
+    # each rank saw different clips, yet the centre is the same: all-reduced
+    assert torch.equal(r0['center'], r1['center'])
+    assert r0['center'].abs().sum() > 0
+
+
 def test_two_gloo_processes_match_one_with_the_same_total_batch(tmp_path):
     script = osp.join(REPO, 'tests', 'scripts', 'ddp_distill_steps.py')
     _run([sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
