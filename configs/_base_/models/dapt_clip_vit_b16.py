@@ -28,3 +28,9 @@ neck = dict(
     dropout=0.,
     frame_shortcut=True,
     zero_init_output=True)
+
+# stage 2 fine-tunes the backbone too (at the lr of pretrained parts)
+trainable_backbone = dict(backbone, frozen=False)
+# CLIP's text tower of the same weights, for the text classifier head
+text_encoder = dict(type='CLIPTextEncoder', arch='ViT-B-16',
+                    pretrained='openai', quick_gelu=True)

@@ -16,7 +16,7 @@ class CLIPTextEncoder(BaseModule):
     own), so the model costs only the text weights in memory.
 
     Args:
-        model_name (str): open_clip architecture. Defaults to 'ViT-B-16'.
+        arch (str): open_clip architecture. Defaults to 'ViT-B-16'.
         pretrained (str, optional): open_clip tag (e.g. 'openai') or a local
             checkpoint file; None for random weights.
         quick_gelu (bool, optional): Use QuickGELU. None picks it for
@@ -29,7 +29,7 @@ class CLIPTextEncoder(BaseModule):
     """
 
     def __init__(self,
-                 model_name: str = 'ViT-B-16',
+                 arch: str = 'ViT-B-16',
                  pretrained: Optional[str] = None,
                  quick_gelu: Optional[bool] = None,
                  frozen: bool = False,
@@ -38,12 +38,12 @@ class CLIPTextEncoder(BaseModule):
         super().__init__(init_cfg=init_cfg)
         if quick_gelu is None:
             quick_gelu = pretrained == 'openai'
-        clip = open_clip.create_model(model_name, pretrained=pretrained,
+        clip = open_clip.create_model(arch, pretrained=pretrained,
                                       force_quick_gelu=quick_gelu,
                                       **(model_kwargs or {}))
         del clip.visual
         self.clip = clip
-        self.tokenizer = open_clip.get_tokenizer(model_name)
+        self.tokenizer = open_clip.get_tokenizer(arch)
         self.frozen = frozen
         if frozen:
             self.clip.requires_grad_(False)

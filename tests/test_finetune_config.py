@@ -1,0 +1,61 @@
+"""The stage-2 ARID config's learning rates, checked on the optimizer the
+Runner would build (tiny modules swapped in, the config's optim_wrapper)."""
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+
+from mmaction.registry import MODELS
+from test_clip_text_head import TINY
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def tiny_finetune_model(cfg):
+    cfg.model.backbone = dict(type='CLIPVisionBackbone', arch='ViT-B-16',
+                              model_kwargs=TINY, frozen=False)
+    cfg.model.neck = dict(type='ProgressiveAdapterNeck', in_channels=64,
+                          num_layers=1, width=32, num_heads=2,
+                          num_temporal_layers=1, num_frames=8,
+                          out_channels=32)
+    cfg.model.cls_head.in_channels = 32
+    cfg.model.cls_head.text_encoder = dict(type='CLIPTextEncoder',
+                                           model_kwargs=TINY)
+    cfg.model.init_cfg = None
+    return MODELS.build(cfg.model)
+
+
+def test_paper_learning_rates_per_parameter_group():
+    cfg = Config.fromfile(osp.join(REPO, 'configs',
+                                   'dapt_clip_arid_finetune.py'))
+    model = tiny_finetune_model(cfg)
+    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    lr_of = {}
+    for group in wrapper.optimizer.param_groups:
+        for p in group['params']:
+            lr_of[id(p)] = (group['lr'], group['weight_decay'])
+    seen = set()
+    for name, p in model.named_parameters():
+        if not p.requires_grad:
+            continue
+        lr, wd = lr_of[id(p)]
+        pretrained = name.startswith(('backbone.', 'neck.',
+                                      'cls_head.text_encoder.'))
+        assert lr == pytest.approx(5e-6 if pretrained else 5e-5), name
+        assert wd == pytest.approx(0.2), name
+        seen.add(name.split('.')[0])
+    assert {'backbone', 'neck', 'cls_head'} <= seen
+    assert cfg.model.backbone.frozen is False
+    assert cfg.train_dataloader.batch_size * 8 == 32  # 8 GPUs x 4 = 32
+    assert cfg.auto_scale_lr.base_batch_size == 32
+
+
+def test_class_names_match_the_head():
+    cfg = Config.fromfile(osp.join(REPO, 'configs',
+                                   'dapt_clip_arid_finetune.py'))
+    assert len(cfg.model.cls_head.class_names) == \
+        cfg.model.cls_head.num_classes == 11
+    cfg.model.cls_head.num_classes = 8  # e.g. Daily-DA with ARID's names
+    with pytest.raises(ValueError, match='11 class names .* num_classes=8'):
+        tiny_finetune_model(cfg)
