@@ -51,6 +51,32 @@ def test_paper_learning_rates_per_parameter_group():
     assert cfg.auto_scale_lr.base_batch_size == 32
 
 
+def test_baseline_trains_the_new_adapter_at_the_new_module_lr():
+    cfg = Config.fromfile(osp.join(REPO, 'configs',
+                                   'baseline_clip_arid_finetune.py'))
+    assert cfg.model.init_cfg is None  # no stage-1 export
+    model = tiny_finetune_model(cfg)
+    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    lrs = {id(p): g['lr'] for g in wrapper.optimizer.param_groups
+           for p in g['params']}
+    for name, p in model.named_parameters():
+        if p.requires_grad:
+            expected = 5e-5 if name.startswith('neck.') else 5e-6
+            assert lrs[id(p)] == pytest.approx(expected), name
+
+
+@pytest.mark.parametrize('name', ['dapt_timesformer_arid_finetune',
+                                  'baseline_timesformer_arid_finetune'])
+def test_timesformer_finetune_configs(name):
+    cfg = Config.fromfile(osp.join(REPO, 'configs', f'{name}.py'))
+    assert cfg.model.backbone.type == 'TimeSformerLayers'
+    assert cfg.model.backbone.frozen is False
+    assert cfg.model.cls_head.in_channels == cfg.model.neck.out_channels
+    neck_lr = cfg.optim_wrapper.paramwise_cfg.custom_keys['neck'].lr_mult
+    assert neck_lr == (0.1 if name.startswith('dapt') else 1.0)
+    assert (cfg.model.init_cfg is None) == name.startswith('baseline')
+
+
 def test_class_names_match_the_head():
     cfg = Config.fromfile(osp.join(REPO, 'configs',
                                    'dapt_clip_arid_finetune.py'))
