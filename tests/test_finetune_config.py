@@ -65,11 +65,17 @@ def test_baseline_trains_the_new_adapter_at_the_new_module_lr():
             assert lrs[id(p)] == pytest.approx(expected), name
 
 
-@pytest.mark.parametrize('name', ['dapt_timesformer_arid_finetune',
-                                  'baseline_timesformer_arid_finetune'])
-def test_timesformer_finetune_configs(name):
+@pytest.mark.parametrize('name', [
+    'dapt_timesformer_arid_finetune', 'baseline_timesformer_arid_finetune',
+    'dapt_r2plus1d_arid_finetune', 'baseline_r2plus1d_arid_finetune'])
+def test_linear_head_finetune_configs(name):
     cfg = Config.fromfile(osp.join(REPO, 'configs', f'{name}.py'))
-    assert cfg.model.backbone.type == 'TimeSformerLayers'
+    assert cfg.model.backbone.type == (
+        'R2Plus1DLayers' if 'r2plus1d' in name else 'TimeSformerLayers')
+    if 'r2plus1d' in name:  # DarkLight's 64 consecutive frames, 112 crops
+        sampler = cfg.train_dataloader.dataset.pipeline[1]
+        assert (sampler.clip_len, sampler.frame_interval) == (64, 1)
+        assert cfg.test_dataloader.dataset.pipeline[4].crop_size == 112
     assert cfg.model.backbone.frozen is False
     assert cfg.model.cls_head.in_channels == cfg.model.neck.out_channels
     neck_lr = cfg.optim_wrapper.paramwise_cfg.custom_keys['neck'].lr_mult

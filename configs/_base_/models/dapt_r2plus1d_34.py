@@ -34,3 +34,6 @@ neck = dict(
     dropout=0.,
     frame_shortcut=True,
     zero_init_output=True)
+
+# stage 2 fine-tunes the backbone too (at the lr of pretrained parts)
+trainable_backbone = dict(backbone, frozen=False)
