@@ -20,7 +20,7 @@ demo: venv
 	PATH=$(abspath $(VENV))/bin:$$PATH bash tools/run_demo.sh
 
 test: venv
-	$(PY) -m pytest -q tests
+	PATH=$(abspath $(VENV))/bin:$$PATH $(PY) -m pytest -q tests
 
 bench: venv
 	for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done

@@ -23,8 +23,9 @@ TINY = ['train_dataloader.batch_size=2', 'train_dataloader.num_workers=1',
 
 
 def _env():
-    return dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=os.pathsep.join(
-        [REPO, osp.join(REPO, 'tests', 'scripts')]))
+    scripts = osp.join(REPO, 'tests', 'scripts')
+    return dict(os.environ, OMP_NUM_THREADS='1', PYTHON=sys.executable,
+                PYTHONPATH=os.pathsep.join([REPO, scripts]))
 
 
 def _run(args, cwd):

@@ -31,6 +31,7 @@ def workdir(tmp_path_factory):
 
 def _run(args, cwd, env_extra=None, timeout=600):
     env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1',
+               PYTHON=sys.executable,  # the scripts' interpreter
                **(env_extra or {}))
     proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=timeout)

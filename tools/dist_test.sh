@@ -2,6 +2,7 @@
 # Usage: tools/dist_test.sh CONFIG CHECKPOINT NPROC [test.py arguments...]
 # Multi-node: NNODES, NODE_RANK, MASTER_ADDR, PORT as in mmaction2.
 # Without CUDA the processes use gloo on the CPU (dapt_mmaction.compat).
+# PYTHON picks the interpreter (default: python on PATH).
 set -euo pipefail
 CONFIG=$1
 CHECKPOINT=$2
@@ -13,7 +14,7 @@ MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 TOOLS=$(cd "$(dirname "$0")" && pwd)
 
 PYTHONPATH="$TOOLS/..${PYTHONPATH:+:$PYTHONPATH}" \
-torchrun --nnodes="$NNODES" --node_rank="$NODE_RANK" \
+"${PYTHON:-python}" -m torch.distributed.run --nnodes="$NNODES" --node_rank="$NODE_RANK" \
     --master_addr="$MASTER_ADDR" --master_port="$PORT" \
     --nproc_per_node="$NPROC" \
     "$TOOLS/test.py" "$CONFIG" "$CHECKPOINT" --launcher pytorch "${@:4}"

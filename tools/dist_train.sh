@@ -2,6 +2,7 @@
 # Usage: tools/dist_train.sh CONFIG NPROC [train.py arguments...]
 # Multi-node: NNODES, NODE_RANK, MASTER_ADDR, PORT as in mmaction2.
 # Without CUDA the processes use gloo on the CPU (dapt_mmaction.compat).
+# PYTHON picks the interpreter (default: python on PATH).
 set -euo pipefail
 CONFIG=$1
 NPROC=$2
@@ -12,7 +13,7 @@ MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 TOOLS=$(cd "$(dirname "$0")" && pwd)
 
 PYTHONPATH="$TOOLS/..${PYTHONPATH:+:$PYTHONPATH}" \
-torchrun --nnodes="$NNODES" --node_rank="$NODE_RANK" \
+"${PYTHON:-python}" -m torch.distributed.run --nnodes="$NNODES" --node_rank="$NODE_RANK" \
     --master_addr="$MASTER_ADDR" --master_port="$PORT" \
     --nproc_per_node="$NPROC" \
     "$TOOLS/train.py" "$CONFIG" --launcher pytorch "${@:3}"
