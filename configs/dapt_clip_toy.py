@@ -1,9 +1,8 @@
 # DAPT stage 1 on the embedded toy data: the unlabeled dark training clips,
-# four views each, the frozen tiny CLIP ViT of stage 0, EMA self-distillation
-# of the adapter. Runs in minutes on 2 CPU cores.
-#   python tools/train.py configs/dapt_clip_toy.py \
-#       --cfg-options load_from=work_dirs/pretrain_clip_toy_bright/epoch_15.pth
-# `load_from` brings the stage-0 backbone (backbone.* keys); the adapters
+# four views each, a frozen tiny CLIP ViT, EMA self-distillation of the
+# adapter. Runs in minutes on 2 CPU cores (the tests train it).
+#   python tools/train.py configs/dapt_clip_toy.py [--cfg-options load_from=X]
+# `load_from` brings a trained backbone (backbone.* keys); the adapters
 # start fresh, identical in student and teacher.
 _base_ = [
     '_base_/default_runtime.py', '_base_/models/dapt_clip_tiny_toy.py',

@@ -1,9 +1,10 @@
-# Stage 0 of the toy paradigm: supervised training of the tiny CLIP ViT on
-# the labeled bright clips. Its backbone stands in for a large pretrained
-# model (CLIP) in the toy runs of DAPT (configs/dapt_clip_toy.py) and of the
-# baseline (configs/baseline_clip_toy_finetune.py).
+# Stage 0 of the toy paradigm: supervised training of a narrow R(2+1)D-18
+# with the adapter on the labeled bright clips. Its backbone stands in for a
+# large pretrained model in the toy runs of DAPT
+# (configs/dapt_r2plus1d_toy.py) and of the baseline
+# (configs/baseline_r2plus1d_toy_finetune.py).
 _base_ = [
-    '_base_/default_runtime.py', '_base_/models/dapt_clip_tiny_toy.py',
+    '_base_/default_runtime.py', '_base_/models/dapt_r2plus1d_tiny_toy.py',
     '_base_/datasets/toy_video.py'
 ]
 num_classes = 6
@@ -18,18 +19,14 @@ model = dict(
                            std={{_base_.video_norm.std}},
                            format_shape='NCTHW'))
 
-max_epochs = 15
+max_epochs = 30
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
                  val_begin=1, val_interval=5)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
-    clip_grad=dict(max_norm=5))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - 1, eta_min=1e-5,
-         by_epoch=True, begin=1, end=max_epochs, convert_to_iter_based=True)
-]
+    optimizer=dict(type='AdamW', lr=3e-3, weight_decay=1e-4),
+    clip_grad=dict(max_norm=10))
+param_scheduler = [dict(type='CosineAnnealingLR', T_max=max_epochs,
+                        by_epoch=True, eta_min=1e-5)]
 auto_scale_lr = dict(enable=False, base_batch_size=8)
