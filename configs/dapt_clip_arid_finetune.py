@@ -7,7 +7,7 @@
 #       work_dirs/dapt_clip_arid_finetune/best_acc_top1_epoch_*.pth
 _base_ = [
     '_base_/default_runtime.py', '_base_/models/dapt_clip_vit_b16.py',
-    '_base_/datasets/arid_video.py'
+    '_base_/datasets/arid_video.py', '_base_/schedules/dapt_stage2.py'
 ]
 encoder_checkpoint = 'work_dirs/dapt_clip_arid/dapt_encoder.pth'
 model = dict(
@@ -32,29 +32,8 @@ model = dict(
     # identical frozen copy in the export
     init_cfg=dict(type='Pretrained', checkpoint=encoder_checkpoint))
 
-max_epochs = 30
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
-                 val_begin=1, val_interval=1)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-# paper (section 4.1): AdamW, 5e-6 for pretrained parameters (backbone, text
-# encoder, stage-1 adapter), 5e-5 for new modules, weight decay 0.2,
-# batch 32 in total (8 GPUs x 4). Set lr_mult=0 / frozen=True to freeze.
-optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=5e-5, betas=(0.9, 0.98), eps=1e-8,
-                   weight_decay=0.2),
-    paramwise_cfg=dict(custom_keys={
-        'backbone': dict(lr_mult=0.1),
-        'neck': dict(lr_mult=0.1),
-        'cls_head.text_encoder': dict(lr_mult=0.1),
-    }),
-    clip_grad=dict(max_norm=20))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=True, begin=0, end=5,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - 5, eta_min=0,
-         by_epoch=True, begin=5, end=max_epochs, convert_to_iter_based=True)
-]
-auto_scale_lr = dict(enable=False, base_batch_size=32)
+# the text encoder is pretrained too: the lr of pretrained parts
+optim_wrapper = dict(paramwise_cfg=dict(custom_keys={
+    'cls_head.text_encoder': dict(lr_mult=0.1)}))
 default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=2,
                                      save_best='auto'))
