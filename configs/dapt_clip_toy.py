@@ -6,22 +6,14 @@
 # start fresh, identical in student and teacher.
 _base_ = [
     '_base_/default_runtime.py', '_base_/models/dapt_clip_tiny_toy.py',
-    '_base_/datasets/dapt_multiview_toy.py', '_base_/schedules/dapt_stage1.py'
+    '_base_/datasets/dapt_multiview_toy.py', '_base_/schedules/dapt_stage1.py',
+    '_base_/models/dapt_self_distiller.py'
 ]
 model = dict(
-    type='DAPTSelfDistiller',
     backbone={{_base_.backbone}},
     neck={{_base_.neck}},
-    head=None,
-    loss=dict(type='DAPTDistillLoss', out_dim=64, student_temp=0.1,
-              teacher_temp=0.07, warmup_teacher_temp=0.04, warmup_iters=40,
-              center_momentum=0.9, skip_same_view=True, average_pairs=True),
-    teacher_views=('original', 'enhanced', 'mixed'),
-    student_views=('original', 'enhanced', 'mixed', 'local'),
-    base_momentum=0.996,
-    final_momentum=1.0,
-    data_preprocessor=dict(type='MultiViewDataPreprocessor',
-                           mean={{_base_.video_norm.mean}},
+    loss=dict(out_dim={{_base_.neck.out_channels}}, warmup_iters=40),
+    data_preprocessor=dict(mean={{_base_.video_norm.mean}},
                            std={{_base_.video_norm.std}}))
 
 max_epochs = 8
