@@ -1,1 +1,2 @@
 from .dapt_teacher_ema_hook import DAPTTeacherEMAHook  # noqa: F401
+from .pseudo_label_hook import PseudoLabelHook  # noqa: F401

@@ -1,1 +1,2 @@
+from .frame_embedding_pool_neck import FrameEmbeddingPoolNeck  # noqa: F401
 from .progressive_adapter_neck import ProgressiveAdapterNeck  # noqa: F401
