@@ -77,6 +77,29 @@ def test_both_illumination_clamps():
                                    atol=TOL, rtol=0)
 
 
+@pytest.mark.parametrize('out_bias', [-30.0, -8.0, 0.0, 6.0, 30.0])
+def test_every_input_level(out_bias):
+    """All 256 levels in every channel (the kernel's tail relies on inputs
+    being k / 255: the 1e-4 illumination clamp can only matter at x = 0),
+    with biases that push the sigmoid to either end; frames several wide
+    so that rows of a group sit side by side."""
+    levels = np.arange(256, dtype=np.uint8)
+    frames = np.stack([np.stack([np.roll(levels, 37 * c + 11 * t)
+                                 .reshape(16, 16) for c in range(3)], -1)
+                       for t in range(3)])
+    net = SCINet(checkpoint=osp.join(SCI_WEIGHTS, 'medium.pt'))
+    with torch.no_grad():
+        net.enhance.out_conv[0].bias.fill_(out_bias)
+    params = net.folded_parameters()
+    expected = torch_enhanced(net, frames)
+    got = sci_kernels.sci_enhance_uint8(frames, params,
+                                        output_dtype='float32')
+    np.testing.assert_allclose(got, expected, atol=TOL, rtol=0)
+    got8 = sci_kernels.sci_enhance_uint8(frames, params)
+    diff = np.abs(got8.astype(np.int32) - np.floor(expected * 255 + 0.5))
+    assert diff.max() <= 1 and (diff > 0).mean() < 1e-3
+
+
 @pytest.mark.parametrize('layers', [2, 3])
 def test_more_layers_as_accurate_as_torch_float32(layers, clip):
     """With the block applied several times float32 rounding is amplified
@@ -114,3 +137,20 @@ def test_rejects_other_widths():
     with pytest.raises(ValueError, match='channels=3'):
         sci_kernels.sci_enhance_uint8(
             np.zeros((1, 4, 4, 3), np.uint8), net.folded_parameters())
+
+
+def test_preallocated_output(clip):
+    params = SCINet(
+        checkpoint=osp.join(SCI_WEIGHTS, 'medium.pt')).folded_parameters()
+    expected = sci_kernels.sci_enhance_uint8(clip, params,
+                                             output_dtype='float32')
+    out = np.full(clip.shape, -1, np.float32)
+    got = sci_kernels.sci_enhance_uint8(clip, params, output_dtype='float32',
+                                        out=out)
+    assert got is out and np.array_equal(out, expected)
+    with pytest.raises(ValueError, match='C-contiguous'):
+        sci_kernels.sci_enhance_uint8(
+            clip, params, out=np.empty(clip.shape, np.float32))  # uint8 out
+    with pytest.raises(ValueError, match='C-contiguous'):
+        sci_kernels.sci_enhance_uint8(
+            clip, params, out=np.empty(clip.shape[::-1], np.uint8).T)

@@ -32,7 +32,6 @@ __all__ = ['NUMBA_AVAILABLE', 'sci_enhance_uint8']
 
 _F = np.float32
 _ONE, _ZERO = _F(1.0), _F(0.0)
-_ILLUM_MIN = _F(1e-4)
 _F255 = _F(255.0)
 _HALF = _F(0.5)
 # expf, Cephes style: exp(x) = 2**n * exp(r), r = x - n*ln2 in [-ln2/2, ln2/2]
@@ -72,17 +71,18 @@ if NUMBA_AVAILABLE:
 
         With e = exp(-z): sigmoid(z) = 1 / (1 + e), so x / (sigmoid + x)
         = u / (1 + u) with u = x (1 + e), and sigmoid + x >= 1 exactly when
-        1 + u >= 1 + e. Divisions dominate the element-wise tail; this is
-        the same function with one of them instead of two.
+        1 + u >= 1 + e (then the illumination is clamped to 1 and the
+        result is x). The lower clamp (1e-4) needs sigmoid + x < 1e-4, so
+        x < 1e-4: for x = k / 255 that is x = 0, where every branch gives
+        0, as does u / (1 + u); the result is in [0, 1) without clamping.
+        So this is the same function, for the inputs the kernel sees
+        (decoded uint8 / 255), with one division instead of two and no
+        dead branches.
         """
         one_e = _ONE + _exp(-z)
         u = xv * one_e
         den = _ONE + u  # illumination * (1 + e)
-        value = u / den
-        value = xv if den >= one_e else value  # illumination clamped to 1
-        if den < _ILLUM_MIN * one_e:  # clamped to 1e-4
-            value = min(xv / _ILLUM_MIN, _ONE)
-        return max(value, _ZERO)
+        return xv if den >= one_e else u / den
 
     @njit(inline='always', fastmath=_FASTMATH, error_model='numpy')
     def _conv_row(top, mid, bot, w, b, acc, width):
@@ -129,10 +129,34 @@ if NUMBA_AVAILABLE:
                 dest[c, g * pitch] = _ZERO
                 dest[c, g * pitch + width + 1] = _ZERO
 
+    # Index rule for the loops below: an index must be a loop variable
+    # plus a constant. numba wraps negative indices, and for ``base + x``
+    # with a run-time ``base`` LLVM cannot prove the index non-negative,
+    # keeps the wrap-around select and does not vectorise the loop (10x
+    # slower); so rows are sliced first and indexed from 0.
+
+    @njit(inline='always', fastmath=_FASTMATH, error_model='numpy')
+    def _load_pixels(pixels, planar, dest, width):
+        """One interleaved uint8 row (3W) -> planar float rows in [0, 1].
+
+        De-interleaving the bytes first and converting contiguous runs
+        afterwards lets both loops vectorise. ``x / 255`` stays a true
+        division (as in torch), so the input is exactly torch's.
+        """
+        p0, p1, p2 = planar[0], planar[1], planar[2]
+        for x in range(width):
+            p0[x] = pixels[3 * x]
+            p1[x] = pixels[3 * x + 1]
+            p2[x] = pixels[3 * x + 2]
+        for c in range(3):
+            src, out = planar[c], dest[c]
+            for x in range(width):
+                out[x] = _F(src[x]) / _F255
+
     @njit(fastmath=_FASTMATH, error_model='numpy')
     def _enhance_group(src, dst, dst_float, as_float, in_w, in_b, mid_w,
                        mid_b, out_w, out_b, layers):
-        """SCI on G frames (G x H x W x 3 uint8), written to dst/dst_float.
+        """SCI on G frames (G x H x 3W uint8), written to dst/dst_float.
 
         Row y of all G frames is laid side by side, each zero-padded, as
         one long row of G * (W + 2) values: one conv over it computes every
@@ -144,7 +168,7 @@ if NUMBA_AVAILABLE:
         only a few rows. The input stage keeps ``stages + 1`` rows because
         the output needs input row s - stages again.
         """
-        count, height, width = src.shape[0], src.shape[1], src.shape[2]
+        count, height, width = src.shape[0], src.shape[1], src.shape[2] // 3
         pitch = width + 2
         span = count * pitch - 2  # conv outputs: centres 1 .. span
         stages = layers + 2  # input, in_conv, one per block application
@@ -152,19 +176,15 @@ if NUMBA_AVAILABLE:
         ring = np.zeros((stages, depth, 3, count * pitch), dtype=np.float32)
         zero = np.zeros((3, count * pitch), dtype=np.float32)
         acc = np.empty((3, span), dtype=np.float32)
-        flat = np.empty(3 * width, dtype=np.float32)
+        planar = np.empty((3, width), dtype=np.uint8)
+        result8 = np.empty((3, span), dtype=np.uint8)
         for step in range(height + stages):
             if step < height:  # stage 0: uint8 -> float in [0, 1]
                 dest = ring[0, step % depth]
                 for g in range(count):
-                    # contiguous convert, then de-interleave: both vectorise
-                    pixels = src[g, step].ravel()
-                    for j in range(3 * width):
-                        flat[j] = _F(pixels[j]) / _F255
                     base = g * pitch + 1
-                    for c in range(3):
-                        for x in range(width):
-                            dest[c, base + x] = flat[3 * x + c]
+                    _load_pixels(src[g, step], planar,
+                                 dest[:, base:base + width], width)
             row = step - 1  # stage 1: ReLU(in_conv)
             if 0 <= row < height:
                 _conv_row(_row(ring, 0, row - 1, height, zero),
@@ -199,25 +219,38 @@ if NUMBA_AVAILABLE:
                           _row(ring, last, row + 1, height, zero),
                           out_w, out_b, acc, span)
                 image = ring[0, row % depth]
-                # planar tail, then one interleaving copy: both vectorise
+                # planar tail (uint8: rounded half up and converted in the
+                # same loop), then one interleaving copy per frame
                 for c in range(3):
-                    for x in range(span):
-                        value = _enhanced_value(acc[c, x], image[c, x + 1])
-                        # uint8: round half up, done here while vectorised
-                        acc[c, x] = value if as_float else \
-                            value * _F255 + _HALF
+                    z, xs = acc[c], image[c]
+                    if as_float:
+                        for x in range(span):
+                            z[x] = _enhanced_value(z[x], xs[x + 1])
+                    else:
+                        r8 = result8[c]
+                        for x in range(span):
+                            value = _enhanced_value(z[x], xs[x + 1])
+                            r8[x] = np.uint8(value * _F255 + _HALF)
                 for g in range(count):
                     base = g * pitch  # acc[:, base + x] is pixel x of g
                     if as_float:
-                        out_float = dst_float[g, row].ravel()
+                        c0 = acc[0, base:base + width]
+                        c1 = acc[1, base:base + width]
+                        c2 = acc[2, base:base + width]
+                        out_float = dst_float[g, row]
                         for x in range(width):
-                            for c in range(3):
-                                out_float[3 * x + c] = acc[c, base + x]
+                            out_float[3 * x] = c0[x]
+                            out_float[3 * x + 1] = c1[x]
+                            out_float[3 * x + 2] = c2[x]
                     else:
-                        out_u8 = dst[g, row].ravel()
+                        c0 = result8[0, base:base + width]
+                        c1 = result8[1, base:base + width]
+                        c2 = result8[2, base:base + width]
+                        out_u8 = dst[g, row]
                         for x in range(width):
-                            for c in range(3):
-                                out_u8[3 * x + c] = np.uint8(acc[c, base + x])
+                            out_u8[3 * x] = c0[x]
+                            out_u8[3 * x + 1] = c1[x]
+                            out_u8[3 * x + 2] = c2[x]
 
     @njit(cache=True, error_model='numpy')
     def _enhance_serial(frames, dst, dst_float, as_float, in_w, in_b, mid_w,
@@ -275,18 +308,26 @@ def sci_enhance_uint8(frames: np.ndarray, params: Dict[str, np.ndarray],
                          f'got in_conv weight {params["in_w"].shape}')
     frames = np.ascontiguousarray(frames)
     as_float = output_dtype == 'float32'
+    out_dtype = np.float32 if as_float else np.uint8
     if out is None:
-        out = np.empty(frames.shape,
-                       dtype=np.float32 if as_float else np.uint8)
+        out = np.empty(frames.shape, dtype=out_dtype)
+    elif (out.shape != frames.shape or out.dtype != out_dtype
+          or not out.flags['C_CONTIGUOUS']):
+        raise ValueError(f'out must be a C-contiguous {np.dtype(out_dtype)} '
+                         f'array of shape {frames.shape}, got {out.dtype} '
+                         f'{out.shape}')
+    count, height, width = frames.shape[:3]
+    # the kernel sees rows as 3W interleaved values (views, no copies)
+    rows = frames.reshape(count, height, 3 * width)
+    out_rows = out.reshape(count, height, 3 * width)
     # the unused output is a 1-pixel dummy of matching rank
-    dummy_shape = (frames.shape[0], 1, 1, 3)
-    dst = np.empty(dummy_shape, np.uint8) if as_float else out
-    dst_float = out if as_float else np.empty(dummy_shape, np.float32)
-    count = frames.shape[0]
-    group = max(1, min(count, _GROUP_ROW_LENGTH // (frames.shape[2] + 2)))
+    dummy_shape = (count, 1, 3)
+    dst = np.empty(dummy_shape, np.uint8) if as_float else out_rows
+    dst_float = out_rows if as_float else np.empty(dummy_shape, np.float32)
+    group = max(1, min(count, _GROUP_ROW_LENGTH // (width + 2)))
     if num_threads > 1:  # at least one group per thread
         group = max(1, min(group, -(-count // num_threads)))
-    args = (frames, dst, dst_float, as_float, params['in_w'],
+    args = (rows, dst, dst_float, as_float, params['in_w'],
             params['in_b'], params['mid_w'], params['mid_b'],
             params['out_w'], params['out_b'], int(layers), group)
     if num_threads <= 1 or count == 1:
