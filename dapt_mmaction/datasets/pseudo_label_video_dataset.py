@@ -120,6 +120,14 @@ class PseudoLabelVideoDataset(VideoDataset):
         self._selected[:len(selected)] = selected
         self._num_selected.fill_(len(selected))
 
+    def prepare_data(self, idx: int):
+        """Run the pipeline; a failure names the video it failed on."""
+        try:
+            return super().prepare_data(idx)
+        except Exception as err:
+            raise RuntimeError(
+                f'{self.get_data_info(idx)["filename"]}: {err}') from err
+
     def get_data_info(self, idx: int) -> dict:
         """A video with its pseudo-label (training) or without (test)."""
         if self.test_mode:

@@ -33,7 +33,8 @@ class PseudoLabelHook(Hook):
     them to ``work_dir/out_file`` (a video list of the selected clips) and
     ``<out_file>.json`` (counts per class, pseudo-label accuracy when the
     list carries ground truth), each written to a temporary file and
-    renamed. A resumed run reuses the saved labels unless
+    renamed; the JSON also lists every labeling round of the run
+    (``rounds``). A resumed run reuses the saved labels unless
     ``reuse_on_resume=False``.
 
     Args:
@@ -49,9 +50,11 @@ class PseudoLabelHook(Hook):
         centroid_iterations (int, optional): SHOT-style refinement of the
             labels by feature centroids, with this many hard-label rounds;
             None turns it off.
-        refresh_interval (int): Relabel every this many epochs with
-            ``refresh_labeler`` (0: never). Defaults to 0.
-        refresh_labeler (dict): Defaults to ``CurrentModelLabeler``.
+        refresh (dict, optional): Self-training: relabel every
+            ``interval`` epochs, e.g. ``dict(interval=5)``. Its other keys
+            (``labeler``, default ``CurrentModelLabeler``; ``pipeline``,
+            ``threshold``, ``topk_per_class``, ``centroid_iterations``,
+            default the values above) set that labeling.
         out_file (str): Label list, relative to the work dir.
         reuse_on_resume (bool): Reuse saved labels when resuming.
         progress (bool): Progress bar on rank 0. Defaults to True.
@@ -67,24 +70,30 @@ class PseudoLabelHook(Hook):
                  threshold: Optional[float] = None,
                  topk_per_class: Optional[int] = None,
                  centroid_iterations: Optional[int] = None,
-                 refresh_interval: int = 0,
-                 refresh_labeler: Optional[dict] = None,
+                 refresh: Optional[dict] = None,
                  out_file: str = 'pseudo_labels.txt',
                  reuse_on_resume: bool = True,
                  progress: bool = True) -> None:
-        if refresh_interval < 0:
-            raise ValueError(f'refresh_interval must be >= 0, got '
-                             f'{refresh_interval}')
-        self.labeler = copy.deepcopy(labeler)
-        self.refresh_labeler = copy.deepcopy(
-            refresh_labeler or dict(type='CurrentModelLabeler'))
-        self.pipeline = copy.deepcopy(list(pipeline))
+        self.first = dict(labeler=copy.deepcopy(labeler),
+                          pipeline=copy.deepcopy(list(pipeline)),
+                          threshold=threshold, topk_per_class=topk_per_class,
+                          centroid_iterations=centroid_iterations)
+        self.refresh = None
+        if refresh is not None:
+            refresh = copy.deepcopy(dict(refresh))
+            interval = refresh.pop('interval', None)
+            unknown = set(refresh) - set(self.first)
+            if not isinstance(interval, int) or interval < 1 or unknown:
+                raise ValueError(
+                    f'PseudoLabelHook: refresh needs interval >= 1 and only '
+                    f'the keys {sorted(self.first)}; got interval={interval}'
+                    f', unknown keys {sorted(unknown)}')
+            self.refresh = dict(self.first, labeler=dict(
+                type='CurrentModelLabeler'), **refresh)
+            self.refresh_interval = interval
         self.batch_size = batch_size
         self.num_workers = num_workers
-        self.threshold = threshold
-        self.topk_per_class = topk_per_class
-        self.centroid_iterations = centroid_iterations
-        self.refresh_interval = refresh_interval
+        self._rounds = []  # summaries of this run's labelings
         self.out_file = out_file
         self.reuse_on_resume = reuse_on_resume
         self.progress = progress
@@ -105,19 +114,19 @@ class PseudoLabelHook(Hook):
                                    f'{path}')
             target.set_pseudo_labels(self._broadcast(labels))
             return
-        self._label(runner, self.labeler, target)
+        self._label(runner, self.first, target)
 
     def after_train_epoch(self, runner) -> None:
-        """Relabel with the refresh labeler every ``refresh_interval``."""
-        if (self.refresh_interval
+        """Relabel (``refresh``) every ``interval`` epochs but the last."""
+        if (self.refresh is not None
                 and self.every_n_epochs(runner, self.refresh_interval)
                 and not self.is_last_train_epoch(runner)):
-            self._label(runner, self.refresh_labeler,
-                        self._target_dataset(runner))
+            self._label(runner, self.refresh, self._target_dataset(runner))
 
     # --- labeling -------------------------------------------------------
-    def _label(self, runner, labeler_cfg: dict, target) -> None:
+    def _label(self, runner, settings: dict, target) -> None:
         """Score every target video, select, write, and set the labels."""
+        labeler_cfg = settings['labeler']
         labeler = MODELS.build(copy.deepcopy(labeler_cfg))
         labeler.setup(runner)
         try:
@@ -128,19 +137,20 @@ class PseudoLabelHook(Hook):
                     f'{head_classes} classes but the target dataset '
                     f'{target.ann_file!r} has num_classes='
                     f'{target.num_classes}')
-            probs, feats = self._scores(runner, labeler, target)
+            probs, feats = self._scores(runner, labeler, target,
+                                        settings['pipeline'])
         finally:
             labeler.teardown()
         labels = None
         if is_main_process():
-            labels = self._make_labels(runner, labeler_cfg, target, probs,
+            labels = self._make_labels(runner, settings, target, probs,
                                        feats)
         target.set_pseudo_labels(self._broadcast(labels))
 
-    def _scores(self, runner, labeler, target) -> Tuple[np.ndarray,
-                                                        np.ndarray]:
+    def _scores(self, runner, labeler, target, pipeline: Sequence[dict]
+                ) -> Tuple[np.ndarray, np.ndarray]:
         """Scores of every target video, this process's shard gathered."""
-        dataset = self._labeling_dataset(target)
+        dataset = self._labeling_dataset(target, pipeline)
         rank, world_size = get_dist_info()
         indices = list(range(rank, len(dataset), world_size))
         loader = DataLoader(Subset(dataset, indices),
@@ -171,22 +181,26 @@ class PseudoLabelHook(Hook):
                 f'has num_classes={target.num_classes}')
         return all_probs, all_feats
 
-    def _make_labels(self, runner, labeler_cfg: dict, target,
+    def _make_labels(self, runner, settings: dict, target,
                      probs: np.ndarray, feats: np.ndarray) -> np.ndarray:
         """Refine, select, log and write the labels (rank 0)."""
         predicted = probs.argmax(1)
-        if self.centroid_iterations is not None:
+        if settings['centroid_iterations'] is not None:
             predicted = refine_by_centroids(probs, feats,
-                                            self.centroid_iterations)
+                                            settings['centroid_iterations'])
         confidence = probs[np.arange(len(probs)), predicted]
-        labels = select_pseudo_labels(predicted, confidence, self.threshold,
-                                      self.topk_per_class)
+        labels = select_pseudo_labels(predicted, confidence,
+                                      settings['threshold'],
+                                      settings['topk_per_class'])
         summary = label_summary(labels, target.num_classes, predicted,
                                 target.ground_truth)
+        labeler_cfg = settings['labeler']
         summary.update(epoch=runner.epoch, labeler=labeler_cfg['type'],
-                       threshold=self.threshold,
-                       topk_per_class=self.topk_per_class,
-                       centroid_iterations=self.centroid_iterations)
+                       threshold=settings['threshold'],
+                       topk_per_class=settings['topk_per_class'],
+                       centroid_iterations=settings['centroid_iterations'])
+        self._rounds.append(dict(summary))
+        summary['rounds'] = self._rounds
         path = self._path(runner)
         write_pseudo_labels(path, target.filenames, labels, summary)
         accuracy = ''
@@ -229,10 +243,11 @@ class PseudoLabelHook(Hook):
                 f'pseudo-labels; use PseudoLabelVideoDataset')
         return dataset
 
-    def _labeling_dataset(self, target):
-        """A test-mode copy of the target set with the labeling pipeline."""
+    @staticmethod
+    def _labeling_dataset(target, pipeline: Sequence[dict]):
+        """A test-mode copy of the target set with a labeling pipeline."""
         dataset = type(target)(
-            ann_file=target.ann_file, pipeline=self.pipeline,
+            ann_file=target.ann_file, pipeline=copy.deepcopy(pipeline),
             num_classes=target.num_classes, data_prefix=target.data_prefix,
             start_index=target.start_index, modality=target.modality,
             delimiter=target.delimiter, test_mode=True)
