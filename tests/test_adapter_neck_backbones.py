@@ -18,9 +18,11 @@ PAIRS = {
                   quick_gelu=False, model_kwargs=CLIP_KWARGS),
              dict(in_channels=64, num_layers=3, out_channels=32,
                   num_frames=4), (4, 32)),
+    # 16 frames: the last stage keeps 2, so its prompts attend over two
+    # keys (over one, softmax is constant and the query gets no gradient)
     'r2plus1d': (dict(type='R2Plus1DLayers', depth=34, base_channels=4),
                  dict(in_channels=[4, 8, 16, 32], out_channels=32,
-                      num_frames=1), (8, 32)),
+                      num_frames=2), (16, 32)),
     'timesformer': (dict(type='TimeSformerLayers', num_frames=4, img_size=32,
                          embed_dims=32, num_heads=2,
                          num_transformer_layers=2),

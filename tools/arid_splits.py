@@ -39,29 +39,31 @@ def commands(config: str, gpus: int, data_root: str) -> List[str]:
     return lines
 
 
-def collect(root: str) -> Dict[int, dict]:
-    """Newest test metrics of each ``root/split{k}``.
+def newest_test_metrics(folder: str) -> dict:
+    """The newest metrics that tools/test.py wrote under ``folder``.
 
     Raises:
-        FileNotFoundError: A split has no metrics file (names the folder).
+        FileNotFoundError: None there (names the folder).
     """
-    results = {}
-    for split in SPLITS:
-        folder = osp.join(root, f'split{split}')
-        files = [f for f in glob.glob(osp.join(folder, '*', '*.json'))
-                 if osp.basename(f)[:-5] == osp.basename(osp.dirname(f))]
-        metrics = []
-        for path in files:
-            with open(path) as f:
-                data = json.load(f)
-            if 'acc/top1' in data:
-                metrics.append((osp.getmtime(path), data))
-        if not metrics:
-            raise FileNotFoundError(
-                f'no test metrics (a <timestamp>/<timestamp>.json with '
-                f'acc/top1, as tools/test.py writes) under {folder!r}')
-        results[split] = max(metrics, key=lambda m: m[0])[1]
-    return results
+    files = [f for f in glob.glob(osp.join(folder, '*', '*.json'))
+             if osp.basename(f)[:-5] == osp.basename(osp.dirname(f))]
+    metrics = []
+    for path in files:
+        with open(path) as f:
+            data = json.load(f)
+        if 'acc/top1' in data:
+            metrics.append((osp.getmtime(path), data))
+    if not metrics:
+        raise FileNotFoundError(
+            f'no test metrics (a <timestamp>/<timestamp>.json with '
+            f'acc/top1, as tools/test.py writes) under {folder!r}')
+    return max(metrics, key=lambda m: m[0])[1]
+
+
+def collect(root: str) -> Dict[int, dict]:
+    """Newest test metrics of each ``root/split{k}``."""
+    return {split: newest_test_metrics(osp.join(root, f'split{split}'))
+            for split in SPLITS}
 
 
 def table(results: Dict[int, dict]) -> str:
