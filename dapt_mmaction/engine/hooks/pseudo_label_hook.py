@@ -165,15 +165,14 @@ class PseudoLabelHook(Hook):
                 batch_probs, batch_feats = labeler(batch)
                 probs.append(batch_probs.cpu().numpy())
                 feats.append(batch_feats.cpu().numpy())
-        shard = (indices, np.concatenate(probs), np.concatenate(feats))
+        shard = (indices, probs, feats)
         shards = all_gather_object(shard) if world_size > 1 else [shard]
+        # a process with no videos (more processes than videos) sends []
         order = np.concatenate([np.asarray(s[0], np.int64) for s in shards])
-        all_probs = np.empty((len(dataset), ) + shards[0][1].shape[1:],
-                             np.float32)
-        all_feats = np.empty((len(dataset), ) + shards[0][2].shape[1:],
-                             np.float32)
-        all_probs[order] = np.concatenate([s[1] for s in shards])
-        all_feats[order] = np.concatenate([s[2] for s in shards])
+        all_probs = np.concatenate([p for s in shards for p in s[1]])
+        all_feats = np.concatenate([f for s in shards for f in s[2]])
+        all_probs[order] = all_probs.copy()
+        all_feats[order] = all_feats.copy()
         if all_probs.shape[1] != target.num_classes:
             raise ValueError(
                 f'PseudoLabelHook: the labeler gives {all_probs.shape[1]} '
