@@ -5,7 +5,7 @@ import os
 import numpy as np
 import pytest
 
-from dapt_mmaction.engine import pseudo_label_file
+from dapt_mmaction.datasets import list_converters
 from dapt_mmaction.engine.pseudo_label_file import (read_pseudo_labels,
                                                     write_pseudo_labels)
 
@@ -18,7 +18,7 @@ def test_round_trip_and_the_list_is_a_video_list(tmp_path):
     assert open(path).read() == 'a/x.mp4 2\nb/z.mp4 0\n'
     assert json.load(open(path + '.json')) == dict(epoch=3)
     assert read_pseudo_labels(path, NAMES, 3).tolist() == [2, -1, 0]
-    assert not [f for f in os.listdir(tmp_path) if '.tmp.' in f]
+    assert not [f for f in os.listdir(tmp_path) if '.tmp' in f]
 
 
 @pytest.mark.parametrize('text,message', [
@@ -43,8 +43,8 @@ def test_a_crash_while_writing_leaves_the_previous_labels(tmp_path,
     def crash(src, dst):
         raise OSError('disk full')
 
-    monkeypatch.setattr(pseudo_label_file.os, 'replace', crash)
+    monkeypatch.setattr(list_converters.os, 'replace', crash)
     with pytest.raises(OSError, match='disk full'):
         write_pseudo_labels(path, NAMES, np.array([1, 1, 1]), dict(run=2))
     assert (open(path).read(), open(path + '.json').read()) == before
-    assert not [f for f in os.listdir(tmp_path) if '.tmp.' in f]
+    assert not [f for f in os.listdir(tmp_path) if '.tmp' in f]

@@ -234,7 +234,7 @@ def test_a_crash_while_labeling_keeps_the_previous_labels(source,
         bad.write_bytes(good)
     assert 'c1_2.mp4: Error reading' in log  # names the video
     assert open(work / 'pseudo_labels.txt').read() == before
-    assert not [f for f in os.listdir(work) if '.tmp.' in f]
+    assert not [f for f in os.listdir(work) if '.tmp' in f]
 
 
 def test_a_labeler_with_other_classes_is_refused(source, single_run):

@@ -273,13 +273,27 @@ def write_video_list(entries: Iterable[Tuple[str, int]], out_path: str) -> str:
     Returns:
         str: ``out_path``.
     """
-    text = format_video_list(entries)
-    os.makedirs(osp.dirname(osp.abspath(out_path)), exist_ok=True)
-    tmp = f'{out_path}.tmp{os.getpid()}'
-    with open(tmp, 'w', newline='\n') as f:
-        f.write(text)
-    os.replace(tmp, out_path)
+    write_text_atomically(out_path, format_video_list(entries))
     return out_path
+
+
+def write_text_atomically(path: str, text: str) -> None:
+    """Write ``text`` (LF endings) to a temporary file, sync, rename.
+
+    A crash at any point leaves the previous file as it was and no
+    temporary file behind. Parent folders are made.
+    """
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    tmp = f'{path}.tmp{os.getpid()}'
+    try:
+        with open(tmp, 'w', newline='\n') as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
 
 
 def find_missing_videos(entries: Iterable[Tuple[str, int]],

@@ -6,29 +6,12 @@ files are written under a temporary name and renamed, so a crash while
 labeling or writing leaves the previous labels as they were.
 """
 import json
-import os
-import os.path as osp
 from typing import Dict, List, Sequence
 
 import numpy as np
 
+from ..datasets.list_converters import write_text_atomically, write_video_list
 from .pseudo_label_selection import UNLABELED
-
-
-def _write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename."""
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    tmp = f'{path}.tmp.{os.getpid()}'
-    try:
-        with open(tmp, 'w') as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
 
 
 def write_pseudo_labels(path: str, filenames: Sequence[str],
@@ -46,10 +29,10 @@ def write_pseudo_labels(path: str, filenames: Sequence[str],
     """
     if len(filenames) != len(labels):
         raise ValueError(f'{len(filenames)} videos but {len(labels)} labels')
-    lines = [f'{name} {int(label)}\n'
-             for name, label in zip(filenames, labels) if label != UNLABELED]
-    _write_atomically(f'{path}.json', json.dumps(summary, indent=2) + '\n')
-    _write_atomically(path, ''.join(lines))
+    write_text_atomically(f'{path}.json', json.dumps(summary, indent=2) + '\n')
+    write_video_list([(name, int(label))
+                      for name, label in zip(filenames, labels)
+                      if label != UNLABELED], path)
 
 
 def read_pseudo_labels(path: str, filenames: Sequence[str],
