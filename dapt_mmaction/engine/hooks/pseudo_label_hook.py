@@ -7,7 +7,7 @@ from typing import Optional, Sequence, Tuple
 import numpy as np
 import torch
 from mmengine.dataset import pseudo_collate
-from mmengine.dist import (all_gather_object, barrier, broadcast_object_list,
+from mmengine.dist import (all_gather_object, broadcast_object_list,
                            get_dist_info, is_main_process)
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
@@ -168,11 +168,10 @@ class PseudoLabelHook(Hook):
         shard = (indices, probs, feats)
         shards = all_gather_object(shard) if world_size > 1 else [shard]
         # a process with no videos (more processes than videos) sends []
-        order = np.concatenate([np.asarray(s[0], np.int64) for s in shards])
-        all_probs = np.concatenate([p for s in shards for p in s[1]])
-        all_feats = np.concatenate([f for s in shards for f in s[2]])
-        all_probs[order] = all_probs.copy()
-        all_feats[order] = all_feats.copy()
+        order = np.argsort(np.concatenate(
+            [np.asarray(s[0], np.int64) for s in shards]))  # to list order
+        all_probs = np.concatenate([p for s in shards for p in s[1]])[order]
+        all_feats = np.concatenate([f for s in shards for f in s[2]])[order]
         if all_probs.shape[1] != target.num_classes:
             raise ValueError(
                 f'PseudoLabelHook: the labeler gives {all_probs.shape[1]} '
@@ -221,8 +220,7 @@ class PseudoLabelHook(Hook):
         if world_size == 1:
             return labels
         box = [labels]
-        broadcast_object_list(box, src=0)
-        barrier()
+        broadcast_object_list(box, src=0)  # collective: no barrier needed
         return box[0]
 
     def _path(self, runner) -> str:
