@@ -2,6 +2,7 @@
 against 1 process with the same total batch."""
 import os
 import os.path as osp
+import re
 import shutil
 import subprocess
 import sys
@@ -134,3 +135,33 @@ def test_two_gloo_processes_match_one_with_the_same_total_batch(tmp_path):
     assert torch.equal(r0['center'], r1['center'])  # all-reduced
     torch.testing.assert_close(r0['center'], single['center'], rtol=1e-4,
                                atol=1e-6)
+
+
+DEVICE_SCI = ['train_dataloader.dataset.pipeline.0.enhance_on=device',
+              'train_dataloader.dataset.pipeline.0.enhancer=None',
+              'model.data_preprocessor.sci.checkpoint=data/toy/sci_toy.pth']
+
+
+def _losses(log):
+    """The loss of every logged training iteration, in order."""
+    return [float(m) for m in re.findall(r'\] +lr: .*? loss: ([0-9.]+)', log)]
+
+
+def test_device_side_sci_trains_as_the_worker_side(toy_root):
+    """The config switch to enhanced/mixed views made by the data
+    preprocessor: same draws, same SCI (up to a level on rounding edges),
+    so the same losses; the SCI weights ride in the model, frozen."""
+    worker = _train(toy_root, toy_root / 'worker_sci', 1)
+    device = _run([sys.executable, osp.join(REPO, 'tools', 'train.py'),
+                   CONFIG, '--work-dir', str(toy_root / 'device_sci'),
+                   '--seed', '0', '--deterministic', '--cfg-options',
+                   'train_cfg.max_epochs=1', *TINY, *DEVICE_SCI], toy_root)
+    want, got = _losses(worker), _losses(device)
+    assert len(want) == len(got) == 4, (want, got)
+    assert got == pytest.approx(want, abs=1e-3)  # measured: <= 1e-4
+    state = load_checkpoint_file(
+        toy_root / 'device_sci' / 'epoch_1.pth')['state_dict']
+    sci = load_checkpoint_file(toy_root / 'data' / 'toy' / 'sci_toy.pth')
+    sci = sci.get('state_dict', sci)
+    weight = 'data_preprocessor.sci.enhance.in_conv.0.weight'
+    assert torch.equal(state[weight], sci['enhance.in_conv.0.weight'])

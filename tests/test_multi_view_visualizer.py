@@ -96,3 +96,32 @@ def test_cli_writes_one_png_per_sample_showing_the_pipeline(toy, tmp_path):
         gap = visualize_views.GAP
         assert png.shape[0] == gap + 3 * (128 + gap) + 64 + gap
         assert png.shape[1] == visualize_views.LABEL_WIDTH + 8 * (128 + gap)
+
+
+def test_cli_draws_views_left_to_the_device(toy, tmp_path):
+    """enhance_on='device': the grid shows what the data preprocessor makes,
+    the worker-side grid up to one level on SCI's rounding edges."""
+    options = [
+        f'train_dataloader.dataset.ann_file={toy}/dark_train.txt',
+        f'train_dataloader.dataset.data_prefix.video={toy}/videos']
+    config = osp.join(REPO, 'configs', 'dapt_clip_toy.py')  # with a model
+    worker = visualize_views.main([
+        config, '--num', '2', '--out', str(tmp_path / 'worker'),
+        '--cfg-options', *options,
+        f'train_dataloader.dataset.pipeline.0.enhancer.checkpoint={SCI_CKPT}'])
+    device = visualize_views.main([
+        config, '--num', '2', '--out', str(tmp_path / 'device'),
+        '--cfg-options', *options,
+        'train_dataloader.dataset.pipeline.0.enhance_on=device',
+        'train_dataloader.dataset.pipeline.0.enhancer=None',
+        f'model.data_preprocessor.sci.checkpoint={SCI_CKPT}'])
+    for a, b in zip(worker, device):
+        a, b = cv2.imread(a).astype(int), cv2.imread(b).astype(int)
+        assert a.shape == b.shape
+        diff = np.abs(a - b)
+        assert diff.max() <= 1 and (diff > 0).mean() < 1e-3
+        # and the enhanced rows are really there: brighter than the original
+        rows = visualize_views.GAP + np.arange(2) * (128 + visualize_views.GAP)
+        original = b[rows[0]:rows[0] + 128, visualize_views.LABEL_WIDTH:]
+        enhanced = b[rows[1]:rows[1] + 128, visualize_views.LABEL_WIDTH:]
+        assert enhanced.mean() > original.mean() + 10

@@ -199,3 +199,16 @@ def test_clear_errors(tmp_path):
         SCINet(checkpoint=str(garbage))
     with pytest.raises(ValueError, match='N x 3 x H x W'):
         SCINet()(torch.zeros(1, 1, 8, 8))
+
+
+def test_loading_a_checkpoint_leaves_the_global_rng_alone():
+    """Its random init is overwritten, so it must not shift the init of
+    modules built after it (a data preprocessor holding SCI comes first)."""
+    torch.manual_seed(7)
+    expected = torch.rand(4)
+    torch.manual_seed(7)
+    SCINet(checkpoint=weight_path('medium'))
+    assert torch.equal(torch.rand(4), expected)
+    torch.manual_seed(7)
+    SCINet()  # no checkpoint: a random init that is its own
+    assert not torch.equal(torch.rand(4), expected)

@@ -24,7 +24,7 @@ from mmengine.runner import set_random_seed
 
 import dapt_mmaction  # noqa: F401  (stack fixes and registration)
 from dapt_mmaction.datasets.transforms.dapt_multi_view import VIEW_NAMES
-from mmaction.registry import DATASETS
+from mmaction.registry import DATASETS, MODELS
 
 LABEL_WIDTH = 96  # left margin holding the view names
 GAP = 2  # pixels between cells
@@ -108,6 +108,27 @@ def draw_views(inputs: Dict[str, torch.Tensor],
     return canvas
 
 
+def device_made_views(sample: Dict, preprocessor: torch.nn.Module
+                      ) -> Dict[str, torch.Tensor]:
+    """All views of one packed sample, making those left to the device.
+
+    With ``DAPTMultiView(enhance_on='device')`` the enhanced and mixed views
+    are made by the model's ``MultiViewDataPreprocessor``; this runs its
+    ``add_device_views`` on the one sample, before normalisation.
+
+    Args:
+        sample (dict): One packed sample (``inputs``, ``data_samples``).
+        preprocessor (nn.Module): The config's data preprocessor.
+
+    Returns:
+        dict[str, Tensor]: ``{view: uint8 C x T x H x W}``.
+    """
+    views = {k: v.contiguous()[None] for k, v in sample['inputs'].items()}
+    views = preprocessor.add_device_views(views, [sample['data_samples']])
+    return {k: v[0].round().clamp(0, 255).to(torch.uint8)
+            for k, v in views.items()}
+
+
 def main(argv: Optional[Sequence[str]] = None) -> List[str]:
     """Write the PNGs and return their paths."""
     args = parse_args(argv)
@@ -125,11 +146,19 @@ def main(argv: Optional[Sequence[str]] = None) -> List[str]:
     indices = np.unique(
         np.linspace(0, len(dataset) - 1, args.num).round().astype(int))
     os.makedirs(args.out, exist_ok=True)
-    paths = []
+    paths, preprocessor = [], None
     for rank, index in enumerate(indices):
         sample = dataset[int(index)]
-        grid = draw_views(sample['inputs'], args.scale)
+        inputs = sample['inputs']
         meta = sample['data_samples'].metainfo
+        if meta.get('dapt_device_views'):
+            if preprocessor is None:
+                # the model's, typed as DAPTSelfDistiller defaults it
+                preprocessor = MODELS.build(dict(
+                    dict(type='MultiViewDataPreprocessor'),
+                    **cfg.get('model', {}).get('data_preprocessor', {})))
+            inputs = device_made_views(sample, preprocessor)
+        grid = draw_views(inputs, args.scale)
         stem = osp.splitext(osp.basename(meta.get('filename', 'clip')))[0]
         path = osp.join(args.out, f'{rank:03d}_{index:05d}_{stem}.png')
         if not cv2.imwrite(path, cv2.cvtColor(grid, cv2.COLOR_RGB2BGR)):

@@ -17,6 +17,9 @@ from mmaction.registry import TRANSFORMS
 VIEW_NAMES = ('original', 'enhanced', 'mixed', 'local')
 MASK_MODES = ('clip', 'frame')
 SHORT_VIDEO_MODES = ('repeat', 'error')
+ENHANCE_PLACES = ('worker', 'device')
+#: Views derived from the original view's frames by the enhancer.
+ENHANCED_VIEWS = ('enhanced', 'mixed')
 
 
 def _as_wh(size: Union[int, Sequence[int]], name: str) -> Tuple[int, int]:
@@ -47,6 +50,13 @@ class DAPTMultiView(BaseTransform):
       sampler (indices may differ), its own crop to ``local_crop_size``
       and flip.
 
+    With ``enhance_on='device'`` the enhanced and mixed views are left to
+    ``MultiViewDataPreprocessor(sci=...)`` on the model's device: this
+    transform draws everything random (crops, flips, the mask) as before
+    and hands on the original view and ``mix_mask``: SCI and the mixing
+    leave the CPU workers, and one 224 view per clip is copied to the
+    device instead of three (see docs/multiview.md).
+
     The video is opened here (from ``filename``) so that a corrupt file is
     reported by name; a ``video_reader`` left by ``DecordInit`` is used as
     it is. Randomness comes from ``numpy.random`` and ``random`` only, as in
@@ -62,6 +72,9 @@ class DAPTMultiView(BaseTransform):
 
         - one uint8 ``T x H x W x 3`` RGB array per view in ``views``
         - dapt_views: ``tuple(views)``, read by ``PackDAPTViews``
+        - dapt_device_views: the views left to the data preprocessor
+          (``()`` unless ``enhance_on='device'``); ``original`` is then
+          added even when not in ``views``, as their source
         - frame_inds, img_shape, crop_bbox, flip (original view, when built)
         - local_frame_inds, local_img_shape, local_crop_bbox, local_flip
         - mix_mask: bool ``1 x gh x gw`` (``mask_mode='clip'``) or
@@ -99,7 +112,12 @@ class DAPTMultiView(BaseTransform):
         interpolation (str): Resize interpolation. Defaults to 'bilinear'.
         enhancer (dict, optional): Config of the enhancement transform
             (``dict(type='SCIEnhance', checkpoint=...)``). Required when
-            ``enhanced`` or ``mixed`` is produced.
+            ``enhanced`` or ``mixed`` is produced here
+            (``enhance_on='worker'``); must be None with ``'device'``,
+            where the data preprocessor holds the SCI weights.
+        enhance_on (str): Where the enhanced and mixed views are made:
+            ``'worker'`` (default; here, so every view is in the results)
+            or ``'device'`` (by ``MultiViewDataPreprocessor(sci=...)``).
         patch_size (int): Patch size P of the mixed view; it must divide
             ``crop_size``. Defaults to 16.
         mask_mode (str): ``'clip'`` (default): one mask for all frames of a
@@ -128,6 +146,7 @@ class DAPTMultiView(BaseTransform):
                  flip_ratio: float = 0.5,
                  interpolation: str = 'bilinear',
                  enhancer: Optional[dict] = None,
+                 enhance_on: str = 'worker',
                  patch_size: int = 16,
                  mask_mode: str = 'clip',
                  short_video: str = 'repeat',
@@ -139,9 +158,15 @@ class DAPTMultiView(BaseTransform):
             raise ValueError(f'DAPTMultiView: views must be distinct names '
                              f'from {VIEW_NAMES}, got {views!r}')
         self.views = tuple(v for v in VIEW_NAMES if v in views)
+        if enhance_on not in ENHANCE_PLACES:
+            raise ValueError(f'DAPTMultiView: enhance_on must be one of '
+                             f'{ENHANCE_PLACES}, got {enhance_on!r}')
+        self.enhance_on = enhance_on
         # enhanced and mixed are derived from the original view's frames
-        self._needs_enhanced = 'enhanced' in views or 'mixed' in views
-        self._needs_original = self._needs_enhanced or 'original' in views
+        derived = tuple(v for v in ENHANCED_VIEWS if v in views)
+        self.device_views = derived if enhance_on == 'device' else ()
+        self._needs_enhanced = bool(derived) and not self.device_views
+        self._needs_original = bool(derived) or 'original' in views
         if mask_mode not in MASK_MODES:
             raise ValueError(f'DAPTMultiView: mask_mode must be one of '
                              f'{MASK_MODES}, got {mask_mode!r}')
@@ -186,6 +211,12 @@ class DAPTMultiView(BaseTransform):
             flip_ratio, interpolation)
 
         self.enhancer = None
+        if self.device_views and enhancer is not None:
+            raise ValueError(
+                "DAPTMultiView: with enhance_on='device' the views "
+                f'{self.device_views} are made by MultiViewDataPreprocessor('
+                'sci=dict(checkpoint=...)); remove enhancer (got '
+                f'{enhancer!r}) so that one set of SCI weights is in use')
         if self._needs_enhanced:
             if enhancer is None:
                 raise ValueError(
@@ -386,7 +417,7 @@ class DAPTMultiView(BaseTransform):
                                            self.spatial)
             results.update(frame_inds=inds[0], img_shape=original.shape[1:3],
                            crop_bbox=info['crop_bbox'], flip=info['flip'])
-            if 'original' in self.views:
+            if 'original' in self.views or self.device_views:
                 results['original'] = original
         if self._needs_enhanced:
             enhanced = self._enhance(original)
@@ -395,7 +426,8 @@ class DAPTMultiView(BaseTransform):
         if 'mixed' in self.views:
             mask = self.draw_mix_mask(len(original))
             results['mix_mask'] = mask
-            results['mixed'] = self.mix(original, enhanced, mask)
+            if not self.device_views:
+                results['mixed'] = self.mix(original, enhanced, mask)
         if 'local' in self.views:
             local_frames = frames[len(frames) - self.local_clip_len:]
             local, info = self._augment(local_frames, self.local_spatial)
@@ -404,6 +436,7 @@ class DAPTMultiView(BaseTransform):
                            local_crop_bbox=info['crop_bbox'],
                            local_flip=info['flip'])
         results['dapt_views'] = self.views
+        results['dapt_device_views'] = self.device_views
         return results
 
     def __repr__(self) -> str:
@@ -413,4 +446,5 @@ class DAPTMultiView(BaseTransform):
                 f'local_crop_size={self.local_crop_size}, '
                 f'sampler={self.sampler_cfg}, patch_size={self.patch_size}, '
                 f'mask_mode={self.mask_mode!r}, '
-                f'short_video={self.short_video!r}, enhancer={self.enhancer})')
+                f'short_video={self.short_video!r}, '
+                f'enhance_on={self.enhance_on!r}, enhancer={self.enhancer})')

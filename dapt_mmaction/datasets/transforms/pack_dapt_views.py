@@ -24,6 +24,12 @@ class PackDAPTViews(BaseTransform):
     ``MultiViewDataPreprocessor``. The data sample (``gt_label`` when the
     list has labels, metainfo) is made by ``PackActionInputs`` itself.
 
+    Views that ``DAPTMultiView(enhance_on='device')`` left to the data
+    preprocessor (``results['dapt_device_views']``) are not packed; their
+    source, the original view, is, and the data sample's metainfo gets
+    ``dapt_views``, ``dapt_device_views`` and ``mix_mask`` whatever
+    ``meta_keys`` says, since ``MultiViewDataPreprocessor`` needs them.
+
     After mmengine's ``pseudo_collate`` (the Runner's default),
     ``data['inputs']`` is ``{view: [C x T x H x W] * N}``; after
     ``default_collate`` it is ``{view: N x C x T x H x W}``.
@@ -69,6 +75,10 @@ class PackDAPTViews(BaseTransform):
         if not views:
             raise KeyError('PackDAPTViews: no views to pack; put '
                            'DAPTMultiView before it or pass views=(...)')
+        device_views = tuple(results.get('dapt_device_views', ()))
+        if device_views:
+            views = ['original'] + [
+                v for v in views if v != 'original' and v not in device_views]
         missing = [v for v in views if v not in results]
         if missing:
             raise KeyError(
@@ -77,6 +87,12 @@ class PackDAPTViews(BaseTransform):
                 f"{results.get('dapt_views')}); add them to "
                 f'DAPTMultiView(views=...)')
         packed = self._packer.transform(results)
+        if device_views:
+            meta = dict(dapt_views=tuple(results['dapt_views']),
+                        dapt_device_views=device_views)
+            if 'mixed' in device_views:
+                meta['mix_mask'] = results['mix_mask']
+            packed['data_samples'].set_metainfo(meta)
         for view in views:
             frames = np.asarray(results[view])
             if frames.ndim != 4 or frames.shape[-1] != 3:

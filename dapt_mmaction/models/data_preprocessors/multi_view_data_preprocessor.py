@@ -1,9 +1,11 @@
 """Normalise and format every named view of a multi-view batch."""
-from typing import Dict, Optional, Sequence, Union
+from typing import Dict, Optional, Sequence, Tuple, Union
 
 import torch
 from mmengine.model import BaseDataPreprocessor
 
+from dapt_mmaction.models.enhancers.sci_net import (build_frozen_sci,
+                                                   sci_enhance_batch)
 from mmaction.registry import MODELS
 
 #: open_clip's OPENAI_DATASET_MEAN / STD on the 0..255 scale.
@@ -25,6 +27,16 @@ class MultiViewDataPreprocessor(BaseDataPreprocessor):
     same frozen backbone as the original, so they must see the same
     normalisation).
 
+    With ``sci`` it also makes the views that ``DAPTMultiView(
+    enhance_on='device')`` left to it (the data samples' metainfo
+    ``dapt_device_views``): ``enhanced`` = SCI of the original view, and
+    ``mixed`` from the original and enhanced patches by each sample's
+    ``mix_mask``, on the model's device and before normalisation. With
+    ``round_to_uint8`` these are the numbers the worker-side views have
+    (SCIEnhance's uint8 rounding; the CPU kernel and torch differ by
+    < 1e-5 before it, so a value on a rounding edge can differ by one
+    level).
+
     Args:
         mean (Sequence[float], optional): Per-channel RGB mean on the 0..255
             scale. Defaults to CLIP's. None: no normalisation.
@@ -33,12 +45,21 @@ class MultiViewDataPreprocessor(BaseDataPreprocessor):
         format_shape (str): ``'NCTHW'`` (default; 3D CNNs, and the ViT
             backbones of this plugin, which split frames themselves) or
             ``'NTCHW'`` (frames as a batch of images per clip).
+        sci (dict, optional): Arguments of :class:`SCINet`
+            (``checkpoint``, ``layers``, ``channels``) for the views left
+            to the device. Defaults to None (every view comes packed).
+        chunk_frames (int): Frames enhanced per SCI call. Defaults to 256.
+        round_to_uint8 (bool): Round the enhanced values to integers like
+            the worker-side uint8 views. Defaults to True.
     """
 
     def __init__(self,
                  mean: Optional[Sequence[float]] = CLIP_MEAN,
                  std: Optional[Sequence[float]] = CLIP_STD,
-                 format_shape: str = 'NCTHW') -> None:
+                 format_shape: str = 'NCTHW',
+                 sci: Optional[dict] = None,
+                 chunk_frames: int = 256,
+                 round_to_uint8: bool = True) -> None:
         super().__init__()
         if format_shape not in FORMAT_SHAPES:
             raise ValueError(f'MultiViewDataPreprocessor: format_shape must '
@@ -60,6 +81,13 @@ class MultiViewDataPreprocessor(BaseDataPreprocessor):
             self.register_buffer(
                 'std', torch.tensor(std, dtype=torch.float32).view(shape),
                 False)
+        self.sci = None if sci is None else build_frozen_sci(
+            sci, 'MultiViewDataPreprocessor')
+        if chunk_frames < 1:
+            raise ValueError(f'MultiViewDataPreprocessor: chunk_frames must '
+                             f'be >= 1, got {chunk_frames}')
+        self.chunk_frames = chunk_frames
+        self.round_to_uint8 = round_to_uint8
 
     def _batch(self, view: str,
                clips: Union[torch.Tensor, Sequence[torch.Tensor]]
@@ -81,6 +109,82 @@ class MultiViewDataPreprocessor(BaseDataPreprocessor):
         # and contiguous() covers batches made any other way
         return clips.contiguous()
 
+    @staticmethod
+    def _device_views(data_samples: Optional[Sequence]
+                      ) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+        """(views wanted, views to make here), the same for every sample."""
+        found = {(tuple(s.metainfo.get('dapt_views', ())),
+                  tuple(s.metainfo.get('dapt_device_views', ())))
+                 for s in data_samples or ()}
+        if len(found) > 1:
+            raise ValueError(f'MultiViewDataPreprocessor: the samples of '
+                             f'one batch ask for different views: '
+                             f'{sorted(found)}')
+        return found.pop() if found else ((), ())
+
+    @torch.no_grad()
+    def add_device_views(self, views: Dict[str, torch.Tensor],
+                         data_samples: Optional[Sequence]
+                         ) -> Dict[str, torch.Tensor]:
+        """Make the views left to the device, on the 0..255 scale.
+
+        Args:
+            views (dict[str, Tensor]): Packed ``N x 3 x T x H x W`` batches
+                (uint8), ``original`` among them when views are left here.
+            data_samples (Sequence, optional): The batch's data samples.
+
+        Returns:
+            dict[str, Tensor]: The views in ``dapt_views`` order (the made
+            ones float32), or ``views`` itself when none were left here.
+        """
+        wanted, to_make = self._device_views(data_samples)
+        if not to_make:
+            return views
+        if self.sci is None:
+            raise ValueError(
+                f'MultiViewDataPreprocessor: the pipeline left the views '
+                f"{to_make} to the device (DAPTMultiView(enhance_on="
+                f"'device')), but this preprocessor has no "
+                f'sci=dict(checkpoint=...)')
+        if 'original' not in views:
+            raise KeyError('MultiViewDataPreprocessor: views left to the '
+                           'device need the packed original view, got '
+                           f'{sorted(views)}')
+        original = views['original']
+        n, c, t, h, w = original.shape
+        frames = original.transpose(1, 2).reshape(n * t, c, h, w)
+        enhanced = sci_enhance_batch(self.sci, frames, self.chunk_frames,
+                                     self.round_to_uint8)
+        made = dict(enhanced=enhanced.view(n, t, c, h, w).transpose(1, 2))
+        if 'mixed' in to_make:
+            made['mixed'] = torch.where(
+                self._pixel_mask(data_samples, h, w, original.device),
+                original.float(), made['enhanced'])
+        out = dict(views, **made)
+        return {v: out[v] for v in wanted}
+
+    @staticmethod
+    def _pixel_mask(data_samples: Sequence, height: int, width: int,
+                    device: torch.device) -> torch.Tensor:
+        """Patch masks (True = original) as ``N x 1 x M x H x W`` pixels."""
+        masks = []
+        for sample in data_samples:
+            mask = sample.metainfo.get('mix_mask')
+            if mask is None:
+                raise KeyError(
+                    f"MultiViewDataPreprocessor: sample "
+                    f"{sample.metainfo.get('filename')} has no mix_mask for "
+                    f'its mixed view (pack it with PackDAPTViews)')
+            masks.append(torch.as_tensor(mask, dtype=torch.bool))
+        mask = torch.stack(masks).to(device)
+        grid_h, grid_w = mask.shape[-2:]
+        if height % grid_h or width % grid_w:
+            raise ValueError(f'MultiViewDataPreprocessor: a {grid_h} x '
+                             f'{grid_w} patch mask does not tile {height} x '
+                             f'{width} frames')
+        return mask.repeat_interleave(height // grid_h, -2).repeat_interleave(
+            width // grid_w, -1)[:, None]
+
     def forward(self, data: Dict, training: bool = False) -> Dict:
         """Normalise and format each view.
 
@@ -101,9 +205,12 @@ class MultiViewDataPreprocessor(BaseDataPreprocessor):
                 'views (pack them with PackDAPTViews), got '
                 f'{type(inputs).__name__}; use ActionDataPreprocessor for '
                 'single-view inputs')
+        views = {view: self._batch(view, clips)
+                 for view, clips in inputs.items()}
+        views = self.add_device_views(views, data.get('data_samples'))
         outputs = {}
-        for view, clips in inputs.items():
-            batch = self._batch(view, clips).float()
+        for view, batch in views.items():
+            batch = batch.float()
             if self._normalize:
                 batch = (batch - self.mean) / self.std
             if self.format_shape == 'NTCHW':

@@ -7,7 +7,8 @@ from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from mmengine.model import stack_batch
 
-from dapt_mmaction.models.enhancers.sci_net import SCINet
+from dapt_mmaction.models.enhancers.sci_net import (build_frozen_sci,
+                                                   sci_enhance_batch)
 
 
 @MODELS.register_module()
@@ -41,13 +42,7 @@ class SCIActionDataPreprocessor(ActionDataPreprocessor):
                  round_to_uint8: bool = False,
                  **kwargs) -> None:
         super().__init__(**kwargs)
-        sci = dict(sci)
-        if sci.get('checkpoint') is None:
-            raise ValueError('SCIActionDataPreprocessor needs '
-                             'sci=dict(checkpoint=<path of SCI weights>)')
-        sci.pop('type', None)
-        self.sci = SCINet(**sci)
-        self.sci.requires_grad_(False)
+        self.sci = build_frozen_sci(sci, 'SCIActionDataPreprocessor')
         if chunk_frames < 1:
             raise ValueError(f'chunk_frames must be >= 1, got {chunk_frames}')
         self.chunk_frames = chunk_frames
@@ -93,21 +88,14 @@ class SCIActionDataPreprocessor(ActionDataPreprocessor):
                 f'got {batch.shape[channel_dim]} at dim {channel_dim} of '
                 f'inputs {tuple(batch.shape)} (format_shape='
                 f'{self.format_shape!r})')
-        # frames as N x 3 x H x W, RGB, [0, 1]
+        # frames as N x 3 x H x W, RGB
         frames = batch.movedim(channel_dim, -3)
         moved_shape = frames.shape
-        frames = frames.reshape(-1, 3, *moved_shape[-2:]).float() / 255.0
+        frames = frames.reshape(-1, 3, *moved_shape[-2:])
         if self.to_rgb:
             frames = frames.flip(1)
-        device_type = frames.device.type
-        out = torch.empty_like(frames)
-        with torch.autocast(device_type, enabled=False):  # keep float32
-            for start in range(0, frames.shape[0], self.chunk_frames):
-                chunk = frames[start:start + self.chunk_frames]
-                out[start:start + self.chunk_frames] = self.sci(chunk)[1]
-        out = out * 255.0
-        if self.round_to_uint8:
-            out = torch.floor(out + 0.5)  # half up, like SCIEnhance
+        out = sci_enhance_batch(self.sci, frames, self.chunk_frames,
+                                self.round_to_uint8)
         if self.to_rgb:
             out = out.flip(1)  # back to BGR: the parent converts it
         return out.reshape(moved_shape).movedim(-3, channel_dim)

@@ -115,7 +115,14 @@ class SCINet(nn.Module):
     def __init__(self, layers: int = 1, channels: int = 3,
                  checkpoint: Optional[str] = None) -> None:
         super().__init__()
-        self.enhance = SCIIlluminationEstimator(layers, channels)
+        if checkpoint is None:
+            self.enhance = SCIIlluminationEstimator(layers, channels)
+        else:
+            # the checkpoint replaces the random init: drawing it from the
+            # global RNG would shift the init of every module built after
+            # (a data preprocessor holding SCI is built before the model)
+            with torch.random.fork_rng(devices=[]):
+                self.enhance = SCIIlluminationEstimator(layers, channels)
         self.checkpoint = checkpoint
         if checkpoint is not None:
             self.load_checkpoint(checkpoint)
@@ -221,3 +228,57 @@ class SCINet(nn.Module):
         return {k: np.ascontiguousarray(v.detach().cpu().numpy(),
                                         dtype=np.float32)
                 for k, v in params.items()}
+
+
+def build_frozen_sci(sci: Mapping, owner: str) -> SCINet:
+    """SCINet from a config dict (``type`` ignored), weights frozen.
+
+    Args:
+        sci (Mapping): :class:`SCINet` arguments; ``checkpoint`` needed.
+        owner (str): Who asks, for the error message.
+
+    Returns:
+        SCINet: In eval mode, ``requires_grad=False``.
+    """
+    sci = {k: v for k, v in dict(sci).items() if k != 'type'}
+    if sci.get('checkpoint') is None:
+        raise ValueError(f'{owner} needs sci=dict(checkpoint=<path of SCI '
+                         f'weights>), got {sci!r}')
+    net = SCINet(**sci)
+    net.requires_grad_(False)
+    return net
+
+
+@torch.no_grad()
+def sci_enhance_batch(sci: SCINet,
+                      frames: torch.Tensor,
+                      chunk_frames: int = 256,
+                      round_to_uint8: bool = False) -> torch.Tensor:
+    """Enhance a batch of RGB frames on the 0..255 scale, where they are.
+
+    Runs ``sci`` (on the frames' device) in float32 even under AMP, since
+    the division by the illumination map is where half precision loses
+    most, ``chunk_frames`` frames per call to bound the activation memory.
+
+    Args:
+        sci (SCINet): The network, on the frames' device.
+        frames (Tensor): RGB ``N x 3 x H x W`` on the 0..255 scale, any
+            dtype (uint8 as packed, or float).
+        chunk_frames (int): Frames per call. Defaults to 256.
+        round_to_uint8 (bool): Round half up to integers, as the uint8
+            output of ``SCIEnhance`` does. Defaults to False.
+
+    Returns:
+        Tensor: float32 ``N x 3 x H x W`` in [0, 255].
+    """
+    if chunk_frames < 1:
+        raise ValueError(f'chunk_frames must be >= 1, got {chunk_frames}')
+    out = torch.empty(frames.shape, dtype=torch.float32, device=frames.device)
+    with torch.autocast(frames.device.type, enabled=False):
+        for start in range(0, frames.shape[0], chunk_frames):
+            chunk = frames[start:start + chunk_frames].float() / 255.0
+            out[start:start + chunk_frames] = sci(chunk)[1]
+    out.mul_(255.0)
+    if round_to_uint8:
+        out.add_(0.5).floor_()
+    return out

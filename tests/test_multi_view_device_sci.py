@@ -1,0 +1,150 @@
+"""Enhanced and mixed views made by the data preprocessor on the model's
+device (``DAPTMultiView(enhance_on='device')``) against the worker-side
+views of the same draws."""
+import random
+
+import numpy as np
+import pytest
+import torch
+from mmengine.dataset import pseudo_collate
+from test_multi_view import SCI_CKPT
+from test_multi_view_pipeline import dataset, loader, video_list  # noqa: F401
+
+from dapt_mmaction.models.enhancers import SCINet
+from mmaction.registry import MODELS
+
+VIEWS = ('original', 'enhanced', 'mixed', 'local')
+RAW = dict(mean=None, std=None)  # compare on the 0..255 scale
+
+
+def device_dataset(root, **kwargs):
+    return dataset(root, enhance_on='device', enhancer=None, **kwargs)
+
+
+def preprocessor(**kwargs):
+    return MODELS.build(dict(type='MultiViewDataPreprocessor',
+                             sci=dict(checkpoint=SCI_CKPT), **kwargs))
+
+
+def seeded_items(data, seed=3):
+    """Every sample of ``data`` drawn under the same numpy/random seeds."""
+    items = []
+    for i in range(len(data)):
+        np.random.seed(seed + i)
+        random.seed(seed + i)
+        items.append(data[i])
+    return items
+
+
+def pixel_mask(mask, height, width):
+    """``M x gh x gw`` patch mask -> ``M x H x W`` pixels, by np.kron."""
+    grid_h, grid_w = mask.shape[1:]
+    block = np.ones((height // grid_h, width // grid_w), np.uint8)
+    return np.stack([np.kron(m.astype(np.uint8), block) for m in mask]) > 0
+
+
+@pytest.mark.parametrize('mask_mode', ['clip', 'frame'])
+def test_device_views_equal_the_worker_views(video_list, mask_mode):
+    worker = pseudo_collate(seeded_items(dataset(video_list,
+                                                 mask_mode=mask_mode)))
+    device = pseudo_collate(seeded_items(device_dataset(
+        video_list, mask_mode=mask_mode)))
+    # only the original and local views travel; the draws are the same
+    assert list(device['inputs']) == ['original', 'local']
+    meta = device['data_samples'][0].metainfo
+    assert meta['dapt_device_views'] == ('enhanced', 'mixed')
+    for a, b in zip(worker['data_samples'], device['data_samples']):
+        np.testing.assert_array_equal(a.metainfo['mix_mask'],
+                                      b.metainfo['mix_mask'])
+
+    want = MODELS.build(dict(type='MultiViewDataPreprocessor', **RAW))(
+        worker)['inputs']
+    got = preprocessor(**RAW)(device)['inputs']
+    assert list(got) == list(VIEWS)
+    for view in ('original', 'local'):
+        assert torch.equal(got[view], want[view])
+    for view in ('enhanced', 'mixed'):
+        # numba kernel vs torch: < 1e-5 apart before rounding to levels
+        diff = (got[view] - want[view]).abs()
+        assert diff.max() <= 1 and (diff > 0).float().mean() < 1e-3, view
+
+    # mixed: each pixel is the original's where the mask says so, else the
+    # device's own enhanced pixel, exactly
+    for i, sample in enumerate(device['data_samples']):
+        original = got['original'][i].numpy()
+        enhanced = got['enhanced'][i].numpy()
+        mask = pixel_mask(sample.metainfo['mix_mask'], *original.shape[2:])
+        assert len(mask) == (1 if mask_mode == 'clip' else original.shape[1])
+        expected = np.where(mask[None], original, enhanced)
+        np.testing.assert_array_equal(got['mixed'][i].numpy(), expected)
+
+
+def test_device_enhanced_is_sci_of_the_original_frame_by_frame(video_list):
+    batch = pseudo_collate([device_dataset(video_list)[i] for i in (0, 1)])
+    got = preprocessor(**RAW, chunk_frames=3)(batch)['inputs']
+    sci = SCINet(checkpoint=SCI_CKPT)
+    for i, clip in enumerate(batch['inputs']['original']):
+        for t in range(clip.shape[1]):
+            frame = clip[:, t].float()[None] / 255.0
+            expected = torch.floor(sci(frame)[1][0] * 255.0 + 0.5)
+            assert torch.equal(got['enhanced'][i, :, t], expected)
+
+
+def test_device_views_through_workers_match_the_worker_pipeline(video_list):
+    pre_worker = MODELS.build(dict(type='MultiViewDataPreprocessor'))
+    pre_device = preprocessor()
+    want = pre_worker(next(iter(loader(dataset(video_list),
+                                       'default_collate'))))['inputs']
+    got = pre_device(next(iter(loader(device_dataset(video_list),
+                                      'default_collate'))))['inputs']
+    assert list(got) == list(VIEWS)
+    for view in VIEWS:
+        assert got[view].shape == want[view].shape
+        assert got[view].dtype == torch.float32
+        # one level apart at most, after CLIP's normalisation (std >= 66)
+        assert (got[view] - want[view]).abs().max() <= 1 / 66.0
+
+
+def test_view_subset_without_original_packs_it_as_the_source(video_list):
+    data = device_dataset(video_list, views=('mixed', 'local'))
+    sample = data[0]
+    assert list(sample['inputs']) == ['original', 'local']
+    out = preprocessor(**RAW)(pseudo_collate([sample]))['inputs']
+    assert list(out) == ['mixed', 'local']
+
+
+def test_device_views_under_autocast_stay_float32(video_list):
+    batch = pseudo_collate([device_dataset(video_list)[0]])
+    pre = preprocessor(**RAW)
+    plain = pre(batch)['inputs']
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        mixed_precision = pre(batch)['inputs']
+    for view in VIEWS:
+        assert mixed_precision[view].dtype == torch.float32
+        assert torch.equal(mixed_precision[view], plain[view])
+
+
+def test_device_mode_errors_name_the_problem(video_list):
+    with pytest.raises(ValueError, match='remove enhancer'):
+        dataset(video_list, enhance_on='device')  # enhancer still given
+    with pytest.raises(ValueError, match="enhance_on must be one of"):
+        dataset(video_list, enhance_on='gpu')
+    batch = pseudo_collate([device_dataset(video_list)[0]])
+    with pytest.raises(ValueError, match=r"has no sci=dict\(checkpoint"):
+        MODELS.build(dict(type='MultiViewDataPreprocessor'))(batch)
+    with pytest.raises(ValueError, match=r'needs sci=dict\(checkpoint'):
+        MODELS.build(dict(type='MultiViewDataPreprocessor', sci=dict()))
+    sample = batch['data_samples'][0]
+    sample.set_metainfo(dict(mix_mask=None))
+    with pytest.raises(KeyError, match='no mix_mask'):
+        preprocessor()(batch)
+    other = pseudo_collate([device_dataset(video_list)[0],
+                            dataset(video_list)[1]])
+    with pytest.raises(ValueError, match='ask for different views'):
+        preprocessor()(other)
+
+
+def test_worker_mode_packs_no_device_metadata(video_list):
+    sample = dataset(video_list)[0]
+    assert list(sample['inputs']) == list(VIEWS)
+    assert 'dapt_device_views' not in sample['data_samples'].metainfo
