@@ -20,8 +20,8 @@ Exits 1 below the target.
 A third pipeline per pair leaves SCI and the mixing to the data
 preprocessor (``DAPTMultiView(enhance_on='device')``): its worker-side
 throughput is printed, and the CPU ms per clip that
-``MultiViewDataPreprocessor.add_device_views`` then costs here (on a GPU
-it is a small fraction of the training step).
+``MultiViewDataPreprocessor.add_device_views`` then costs on this CPU
+(on a GPU that is device work, not measured here).
 """
 import argparse
 import os

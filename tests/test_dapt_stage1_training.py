@@ -1,5 +1,5 @@
-"""Stage 1 through the real tools: bitwise resume, and 2 gloo processes
-against 1 process with the same total batch."""
+"""Stage 1 through the real tools: bitwise resume, 2 gloo processes
+against 1 process with the same total batch, and SCI on the device."""
 import os
 import os.path as osp
 import re
@@ -46,7 +46,7 @@ def toy_root(tmp_path_factory):
     return root
 
 
-def _train(root, work, epochs, resume=False, stop_after=None):
+def _train(root, work, epochs, resume=False, stop_after=None, extra=()):
     config = CONFIG
     if stop_after is not None:  # preempted: same schedule, ends early
         config = str(root / f'stop_after_{stop_after}.py')
@@ -61,7 +61,7 @@ def _train(root, work, epochs, resume=False, stop_after=None):
     if resume:
         args.append('--resume')
     return _run(args + ['--cfg-options', f'train_cfg.max_epochs={epochs}',
-                        *TINY], root)
+                        *TINY, *extra], root)
 
 
 def test_resume_gives_bitwise_the_same_student_teacher_and_center(toy_root):
@@ -152,10 +152,7 @@ def test_device_side_sci_trains_as_the_worker_side(toy_root):
     preprocessor: same draws, same SCI (up to a level on rounding edges),
     so the same losses; the SCI weights ride in the model, frozen."""
     worker = _train(toy_root, toy_root / 'worker_sci', 1)
-    device = _run([sys.executable, osp.join(REPO, 'tools', 'train.py'),
-                   CONFIG, '--work-dir', str(toy_root / 'device_sci'),
-                   '--seed', '0', '--deterministic', '--cfg-options',
-                   'train_cfg.max_epochs=1', *TINY, *DEVICE_SCI], toy_root)
+    device = _train(toy_root, toy_root / 'device_sci', 1, extra=DEVICE_SCI)
     want, got = _losses(worker), _losses(device)
     assert len(want) == len(got) == 4, (want, got)
     assert got == pytest.approx(want, abs=1e-3)  # measured: <= 1e-4

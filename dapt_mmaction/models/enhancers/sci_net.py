@@ -256,9 +256,9 @@ def sci_enhance_batch(sci: SCINet,
                       round_to_uint8: bool = False) -> torch.Tensor:
     """Enhance a batch of RGB frames on the 0..255 scale, where they are.
 
-    Runs ``sci`` (on the frames' device) in float32 even under AMP, since
-    the division by the illumination map is where half precision loses
-    most, ``chunk_frames`` frames per call to bound the activation memory.
+    Runs ``sci`` (on the frames' device) in float32 even under AMP, so
+    that the numbers are those of the CPU transform, ``chunk_frames``
+    frames per call to bound the activation memory.
 
     Args:
         sci (SCINet): The network, on the frames' device.
