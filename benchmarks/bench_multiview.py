@@ -115,6 +115,18 @@ def multiview_pipeline(clip_len, sampler, checkpoint, on_device=False):
     ]
 
 
+def median_cpu_ms(work, num_clips, rounds):
+    """Median over ``rounds`` of this process's CPU ms per clip of
+    ``work()`` (one call covers ``num_clips`` clips), after a warm-up."""
+    work()
+    per_round = []
+    for _ in range(rounds):
+        start = time.process_time()
+        work()
+        per_round.append((time.process_time() - start) / num_clips * 1e3)
+    return statistics.median(per_round)
+
+
 def device_part_cpu_ms(checkpoint, dataset, rounds):
     """CPU ms per clip of the preprocessor's enhanced + mixed views (torch
     on this CPU, one thread), over batches of the dataset's clips."""
@@ -122,13 +134,9 @@ def device_part_cpu_ms(checkpoint, dataset, rounds):
                                      sci=dict(checkpoint=checkpoint)))
     batch = pseudo_collate([dataset[i] for i in range(len(dataset))])
     views = {k: torch.stack(v) for k, v in batch['inputs'].items()}
-    preprocessor.add_device_views(views, batch['data_samples'])  # warm-up
-    per_round = []
-    for _ in range(rounds):
-        start = time.process_time()
-        preprocessor.add_device_views(views, batch['data_samples'])
-        per_round.append((time.process_time() - start) / len(dataset) * 1e3)
-    return statistics.median(per_round)
+    return median_cpu_ms(
+        lambda: preprocessor.add_device_views(views, batch['data_samples']),
+        len(dataset), rounds)
 
 
 def one_pass(dataset):
@@ -145,14 +153,8 @@ def sci_cpu_ms(checkpoint, dataset, rounds):
     clips = [dataset[i]['inputs']['original'].permute(1, 2, 3, 0).numpy()
              for i in range(len(dataset))]
     clips = [np.ascontiguousarray(c) for c in clips]
-    sci.enhance_frames(clips[0])  # warm-up
-    per_round = []
-    for _ in range(rounds):
-        start = time.process_time()
-        for clip in clips:
-            sci.enhance_frames(clip)
-        per_round.append((time.process_time() - start) / len(clips) * 1e3)
-    return statistics.median(per_round)
+    return median_cpu_ms(lambda: [sci.enhance_frames(c) for c in clips],
+                         len(clips), rounds)
 
 
 def main():
