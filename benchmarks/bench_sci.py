@@ -97,9 +97,9 @@ def main():
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
     import dapt_mmaction  # noqa: F401
-    from dapt_mmaction.datasets.transforms.sci_enhance import SCIEnhance
-    from dapt_mmaction.models.enhancers import sci_kernels
-    from dapt_mmaction.models.enhancers.sci_net import SCINet
+    from dapt_mmaction.datasets.transforms.enhance_frames import SCIEnhance
+    from dapt_mmaction.enhancers import sci_kernels
+    from dapt_mmaction.enhancers.sci_net import SCINet
 
     sci = SCIEnhance(checkpoint=args.checkpoint, num_threads=1)
     sci_torch = SCIEnhance(checkpoint=args.checkpoint, num_threads=1,

@@ -13,7 +13,7 @@ from mmengine.dataset import pseudo_collate
 from test_multi_view import SCI_CKPT, dark_video
 from test_multi_view_pipeline import dataset, loader, video_list  # noqa: F401
 
-from dapt_mmaction.models.enhancers import SCINet
+from dapt_mmaction.enhancers import SCINet
 from mmaction.registry import MODELS, TRANSFORMS
 
 VIEWS = ('original', 'enhanced', 'mixed', 'local')

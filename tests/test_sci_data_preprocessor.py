@@ -9,7 +9,7 @@ from mmaction.registry import MODELS, TRANSFORMS
 from mmaction.structures import ActionDataSample
 from mmengine.dataset import pseudo_collate
 
-from dapt_mmaction.datasets.transforms.sci_enhance import SCIEnhance
+from dapt_mmaction.datasets.transforms.enhance_frames import SCIEnhance
 
 CKPT = osp.join(SCI_WEIGHTS, 'difficult.pt')
 MEAN = (123.675, 116.28, 103.53)

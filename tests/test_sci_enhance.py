@@ -8,9 +8,9 @@ from conftest import SCI_WEIGHTS
 from mmaction.registry import TRANSFORMS
 from mmengine.dataset import Compose
 
-from dapt_mmaction.datasets.transforms.sci_enhance import SCIEnhance
-from dapt_mmaction.models.enhancers import sci_kernels
-from dapt_mmaction.models.enhancers.sci_net import SCINet
+from dapt_mmaction.datasets.transforms.enhance_frames import SCIEnhance
+from dapt_mmaction.enhancers import sci_kernels
+from dapt_mmaction.enhancers.sci_net import SCINet
 
 CKPT = osp.join(SCI_WEIGHTS, 'medium.pt')
 BACKENDS = ['torch'] + (['numba'] if sci_kernels.NUMBA_AVAILABLE else [])
@@ -148,3 +148,28 @@ def test_clear_errors(tmp_path):
         t.enhance_frames(np.zeros((1, 8, 8, 3), np.float32))
     with pytest.raises(KeyError, match='imgs'):
         t(dict(frames=[]))
+
+
+def test_frame_enhancer_interface_and_worker_rebuild():
+    """SCINet's enhance_uint8 (numba when installed) matches the generic
+    FrameEnhancer path (enhance() in chunks, rounded) up to one level; a
+    pickled transform carries no network and rebuilds the same one."""
+    import pickle
+
+    from dapt_mmaction.enhancers import FrameEnhancer
+    net = SCINet(checkpoint=CKPT)
+    frames = dark_frames(t=5, h=16, w=24)
+    x = torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 255
+    with torch.no_grad():
+        assert torch.equal(net.enhance(x), net(x)[1])
+    net.chunk_frames = 2  # several chunks
+    generic = FrameEnhancer.enhance_uint8(net, frames)
+    fast = net.enhance_uint8(frames)
+    assert generic.dtype == fast.dtype == np.uint8
+    assert generic.shape == frames.shape
+    assert np.abs(generic.astype(int) - fast).max() <= 1
+    t = SCIEnhance(checkpoint=CKPT)
+    expected = t.enhance_frames(frames)
+    copy = pickle.loads(pickle.dumps(t))
+    assert copy._enhancer is None
+    np.testing.assert_array_equal(copy.enhance_frames(frames), expected)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import REPO, SCI_WEIGHTS
 
-from dapt_mmaction.datasets.transforms.sci_enhance import SCIEnhance
+from dapt_mmaction.datasets.transforms.enhance_frames import SCIEnhance
 
 CKPT = osp.join(SCI_WEIGHTS, 'medium.pt')
 

@@ -7,8 +7,8 @@ import pytest
 import torch
 from conftest import SCI_IMAGES, SCI_WEIGHTS
 
-from dapt_mmaction.models.enhancers import sci_kernels
-from dapt_mmaction.models.enhancers.sci_net import SCINet
+from dapt_mmaction.enhancers import sci_kernels
+from dapt_mmaction.enhancers.sci_net import SCINet
 
 pytest.importorskip('numba')
 
@@ -70,7 +70,7 @@ def test_both_illumination_clamps():
     for out_bias in (-30.0, -8.0, 0.0, 6.0, 30.0):
         net = SCINet(checkpoint=osp.join(SCI_WEIGHTS, 'easy.pt'))
         with torch.no_grad():
-            net.enhance.out_conv[0].bias.fill_(out_bias)
+            net.estimator.out_conv[0].bias.fill_(out_bias)
         got = sci_kernels.sci_enhance_uint8(
             frames, net.folded_parameters(), output_dtype='float32')
         np.testing.assert_allclose(got, torch_enhanced(net, frames),
@@ -89,7 +89,7 @@ def test_every_input_level(out_bias):
                        for t in range(3)])
     net = SCINet(checkpoint=osp.join(SCI_WEIGHTS, 'medium.pt'))
     with torch.no_grad():
-        net.enhance.out_conv[0].bias.fill_(out_bias)
+        net.estimator.out_conv[0].bias.fill_(out_bias)
     params = net.folded_parameters()
     expected = torch_enhanced(net, frames)
     got = sci_kernels.sci_enhance_uint8(frames, params,

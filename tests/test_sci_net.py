@@ -9,7 +9,7 @@ import torch
 from conftest import SCI_IMAGES, SCI_WEIGHTS
 from mmaction.registry import MODELS
 
-from dapt_mmaction.models.enhancers.sci_net import SCINet
+from dapt_mmaction.enhancers.sci_net import SCINet
 
 WEIGHTS = ('easy', 'medium', 'difficult')
 TOL = 1e-5
@@ -119,15 +119,15 @@ def test_eval_mode_batchnorm_is_kept(images):
     with torch.no_grad():
         before = net(x)[1]
         net.train()  # e.g. inside a model that is being trained
-        assert not net.training and not net.enhance.conv[1].training
+        assert not net.training and not net.estimator.conv[1].training
         after = net(x)[1]
     assert torch.equal(before, after)
     # batch statistics would change the output a lot (METHOD.md)
-    bn = net.enhance.conv[1]
+    bn = net.estimator.conv[1]
     bn.train()
     with torch.no_grad():
-        train_bn = net.enhance(x)
-    assert (train_bn - net.eval().enhance(x)).abs().max() > 1e-2
+        train_bn = net.estimator(x)
+    assert (train_bn - net.eval().estimator(x)).abs().max() > 1e-2
 
 
 def test_batchnorm_folding_matches_unfolded_formula(images):
@@ -175,7 +175,7 @@ def test_layers_share_the_block(images):
     """layers=2 applies the released block twice (upstream semantics)."""
     net = SCINet(layers=2, checkpoint=weight_path('medium'))
     x = torch.from_numpy(as_input(images['0528.png'][:20, :30]))[None]
-    enhance = net.enhance
+    enhance = net.estimator
     with torch.no_grad():
         feat = enhance.in_conv(x)
         feat = feat + enhance.conv(feat)

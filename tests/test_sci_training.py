@@ -9,9 +9,9 @@ import torch
 from conftest import REPO, SCI_WEIGHTS
 from mmaction.registry import MODELS
 
-from dapt_mmaction.datasets.transforms.sci_enhance import SCIEnhance
-from dapt_mmaction.models.enhancers.sci_net import SCINet
-from dapt_mmaction.models.enhancers.sci_training_net import smoothness_loss
+from dapt_mmaction.datasets.transforms.enhance_frames import SCIEnhance
+from dapt_mmaction.enhancers.sci_net import SCINet
+from dapt_mmaction.enhancers.sci_training_net import smoothness_loss
 
 CKPT = osp.join(SCI_WEIGHTS, 'medium.pt')
 

@@ -170,7 +170,7 @@ def count_frames(path: str, fmt: str) -> int:
 def main(argv: Optional[Sequence[str]] = None) -> dict:
     args = parse_args(argv)
     import dapt_mmaction  # noqa: F401  (registers SCIEnhance)
-    from dapt_mmaction.datasets.transforms.sci_enhance import SCIEnhance
+    from dapt_mmaction.datasets.transforms.enhance_frames import SCIEnhance
 
     if osp.realpath(args.out_root) == osp.realpath(args.root or '.'):
         raise ValueError('enhance_videos: --out-root must differ from '

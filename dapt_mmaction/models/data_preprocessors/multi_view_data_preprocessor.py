@@ -4,7 +4,7 @@ from typing import Dict, Optional, Sequence, Tuple, Union
 import torch
 from mmengine.model import BaseDataPreprocessor
 
-from dapt_mmaction.models.enhancers.sci_net import (build_frozen_sci,
+from dapt_mmaction.enhancers.sci_net import (build_frozen_sci,
                                                    sci_enhance_batch)
 from mmaction.registry import MODELS
 

@@ -14,6 +14,8 @@ import torch.nn as nn
 from mmaction.registry import MODELS
 
 from dapt_mmaction.checkpoint import load_checkpoint_file
+from . import sci_kernels
+from .base import FrameEnhancer, enhance_clip_torch
 
 #: Lower bound of the illumination map (official value); avoids x / 0.
 ILLUMINATION_MIN = 1e-4
@@ -96,8 +98,12 @@ def complete_block_aliases(state: Mapping[str, torch.Tensor], layers: int,
 
 
 @MODELS.register_module()
-class SCINet(nn.Module):
+class SCINet(FrameEnhancer):
     """SCI test-time network: illumination and enhanced image.
+
+    As a :class:`FrameEnhancer`, ``enhance(x)`` is the enhanced image of
+    ``forward`` and ``enhance_uint8`` runs the fused numba kernel
+    (:mod:`sci_kernels`) when numba is installed and ``channels == 3``.
 
     Always runs BatchNorm in eval mode (``train()`` keeps it there): the
     released running variances are below eps, so batch statistics would
@@ -115,18 +121,27 @@ class SCINet(nn.Module):
     def __init__(self, layers: int = 1, channels: int = 3,
                  checkpoint: Optional[str] = None) -> None:
         super().__init__()
+        # registered as ``enhance`` (the checkpoints' key prefix); the
+        # attribute name is the FrameEnhancer method, so read it as
+        # ``self.estimator``
         if checkpoint is None:
-            self.enhance = SCIIlluminationEstimator(layers, channels)
+            estimator = SCIIlluminationEstimator(layers, channels)
         else:
             # the checkpoint replaces the random init: drawing it from the
             # global RNG would shift the init of every module built after
             # (a data preprocessor holding SCI is built before the model)
             with torch.random.fork_rng(devices=[]):
-                self.enhance = SCIIlluminationEstimator(layers, channels)
+                estimator = SCIIlluminationEstimator(layers, channels)
+        self._modules['enhance'] = estimator
         self.checkpoint = checkpoint
         if checkpoint is not None:
             self.load_checkpoint(checkpoint)
         self.eval()
+
+    @property
+    def estimator(self) -> SCIIlluminationEstimator:
+        """The illumination estimator (state_dict keys ``enhance.*``)."""
+        return self._modules['enhance']
 
     def train(self, mode: bool = True) -> 'SCINet':
         """Stay in eval mode whatever ``mode`` says (see the class doc)."""
@@ -170,8 +185,8 @@ class SCINet(nn.Module):
             keys = ', '.join(list(state)[:5])
             raise ValueError(f'{source} is not an SCI checkpoint: it has no '
                              f"'enhance.*' keys (first keys: {keys})")
-        enhance = complete_block_aliases(enhance, self.enhance.layers, source)
-        expected = self.enhance.state_dict()
+        enhance = complete_block_aliases(enhance, self.estimator.layers, source)
+        expected = self.estimator.state_dict()
         problems = [k for k in expected if k not in enhance]
         problems += [f'{k} {tuple(enhance[k].shape)} != '
                      f'{tuple(v.shape)}' for k, v in expected.items()
@@ -179,10 +194,10 @@ class SCINet(nn.Module):
         unexpected = [k for k in enhance if k not in expected]
         if problems or unexpected:
             raise ValueError(
-                f'{source} does not fit SCINet(layers={self.enhance.layers}, '
-                f'channels={self.enhance.channels}): missing or mismatched '
+                f'{source} does not fit SCINet(layers={self.estimator.layers}, '
+                f'channels={self.estimator.channels}): missing or mismatched '
                 f'enhance.{problems}, unexpected enhance.{unexpected}')
-        self.enhance.load_state_dict(enhance, strict=True)
+        self.estimator.load_state_dict(enhance, strict=True)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """Enhance RGB images.
@@ -197,8 +212,56 @@ class SCINet(nn.Module):
         if x.dim() != 4 or x.shape[1] != 3:
             raise ValueError(f'SCINet takes RGB N x 3 x H x W, got shape '
                              f'{tuple(x.shape)}')
-        illumination = self.enhance(x)
+        illumination = self.estimator(x)
         return illumination, torch.clamp(x / illumination, 0.0, 1.0)
+
+    def enhance(self, x: torch.Tensor) -> torch.Tensor:
+        """The enhanced image of ``forward`` (N x 3 x H x W in [0, 1])."""
+        return self(x)[1]
+
+    @property
+    def fused_kernel_available(self) -> bool:
+        """Whether the numba kernel can run this network."""
+        return sci_kernels.NUMBA_AVAILABLE and self.estimator.channels == 3
+
+    def enhance_uint8(self, frames: np.ndarray) -> np.ndarray:
+        """Enhance a uint8 T x H x W x 3 clip (numba kernel when it can)."""
+        return self.enhance_clip(frames)
+
+    def enhance_clip(self, frames: np.ndarray, output_dtype: str = 'uint8',
+                     backend: str = 'auto', num_threads: int = 1,
+                     folded: Optional[Dict[str, np.ndarray]] = None
+                     ) -> np.ndarray:
+        """Enhance one decoded clip on the CPU.
+
+        Args:
+            frames (np.ndarray): uint8 RGB T x H x W x 3, C-contiguous.
+            output_dtype (str): ``'uint8'`` (rounded half up) or
+                ``'float32'`` (in [0, 1]). Defaults to ``'uint8'``.
+            backend (str): ``'auto'`` (numba when available), ``'numba'``
+                or ``'torch'``. Defaults to ``'auto'``.
+            num_threads (int): Threads for the clip. Defaults to 1.
+            folded (dict, optional): :meth:`folded_parameters`, cached by
+                the caller; computed here when None.
+
+        Returns:
+            np.ndarray: T x H x W x 3 of ``output_dtype``.
+        """
+        if backend == 'numba' or (backend == 'auto' and
+                                  self.fused_kernel_available):
+            return sci_kernels.sci_enhance_uint8(
+                frames, self.folded_parameters() if folded is None
+                else folded, layers=self.estimator.layers,
+                output_dtype=output_dtype, num_threads=num_threads)
+        previous = torch.get_num_threads()
+        if previous != num_threads:
+            torch.set_num_threads(num_threads)
+        try:
+            return enhance_clip_torch(lambda x: self(x)[1], frames,
+                                      output_dtype)
+        finally:
+            if previous != num_threads:
+                torch.set_num_threads(previous)
 
     def folded_parameters(self) -> Dict[str, np.ndarray]:
         """Float32 weights with eval-mode BatchNorm folded into its conv.
@@ -211,7 +274,7 @@ class SCINet(nn.Module):
             ``mid_w`` (C,C,3,3), ``mid_b`` (C,), ``out_w`` (3,C,3,3),
             ``out_b`` (3,), all float32 C-contiguous.
         """
-        conv, bn = self.enhance.conv[0], self.enhance.conv[1]
+        conv, bn = self.estimator.conv[0], self.estimator.conv[1]
         with torch.no_grad():
             # float64 so that folding itself adds no rounding of its own
             scale = bn.weight.double() / torch.sqrt(
@@ -220,11 +283,11 @@ class SCINet(nn.Module):
             mid_b = (conv.bias.double() - bn.running_mean.double()) * scale \
                 + bn.bias.double()
         params = dict(
-            in_w=self.enhance.in_conv[0].weight,
-            in_b=self.enhance.in_conv[0].bias,
+            in_w=self.estimator.in_conv[0].weight,
+            in_b=self.estimator.in_conv[0].bias,
             mid_w=mid_w, mid_b=mid_b,
-            out_w=self.enhance.out_conv[0].weight,
-            out_b=self.enhance.out_conv[0].bias)
+            out_w=self.estimator.out_conv[0].weight,
+            out_b=self.estimator.out_conv[0].bias)
         return {k: np.ascontiguousarray(v.detach().cpu().numpy(),
                                         dtype=np.float32)
                 for k, v in params.items()}
