@@ -4,12 +4,18 @@ Every checkpoint the plugin reads (SCI weights, stage-1 exports, mmengine's
 ``load_from`` / ``--resume`` / ``tools/test.py``) goes through
 :func:`load_checkpoint_file`, which calls ``torch.load(weights_only=True)``
 explicitly, also on torch versions whose default is still ``False``.
+:func:`load_state_dict_file` unwraps what such a file holds into a state
+dict (``state_dict`` key, ``module.`` prefixes, an optional key prefix) for
+every loader: SCI, backbones, the export and Grad-CAM tools.
 """
 import os
 import pickle
-from typing import Any, Union
+from collections import OrderedDict
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Union
 
 import torch
+from mmengine.logging import MMLogger
+from torch import Tensor, nn
 
 
 class UnsafeCheckpointError(RuntimeError):
@@ -53,3 +59,158 @@ def load_checkpoint_file(filename: Union[str, os.PathLike],
                 f'{filename!r} is not a readable torch checkpoint: '
                 f'{err}') from err
         raise
+
+
+def read_checkpoint(filename: Union[str, os.PathLike]) -> Any:
+    """Read a local ``.pth`` / ``.safetensors`` file or an http(s) URL.
+
+    Args:
+        filename (str | PathLike): Path (``~`` expanded) or URL.
+
+    Returns:
+        Any: The checkpoint object; safetensors give a dict of tensors.
+    """
+    filename = os.fspath(filename)
+    if not filename.startswith(('http://', 'https://')):
+        filename = os.path.expanduser(filename)
+    if filename.endswith('.safetensors'):
+        from safetensors.torch import load_file  # holds tensors only
+        if not os.path.isfile(filename):
+            raise FileNotFoundError(f'checkpoint file not found: {filename!r}')
+        return load_file(filename, device='cpu')
+    if filename.startswith(('http://', 'https://')):
+        # mmengine downloads into its cache; the local read of the cached
+        # file still goes through weights_only=True (torch >= 2.6 default).
+        from mmengine.runner.checkpoint import CheckpointLoader
+        return CheckpointLoader.load_checkpoint(filename, map_location='cpu')
+    return load_checkpoint_file(filename, map_location='cpu')
+
+
+def unwrap_state_dict(checkpoint: Any, source: str = 'checkpoint'
+                      ) -> 'OrderedDict[str, Any]':
+    """The state dict inside a checkpoint, without DataParallel prefixes.
+
+    Takes the dict under ``state_dict`` (mmengine) or ``model`` when there
+    is one, and strips a leading ``module.`` from every key.
+
+    Args:
+        checkpoint (Any): What a checkpoint file held.
+        source (str): Where it came from, named in errors.
+
+    Returns:
+        OrderedDict[str, Any]: The state dict, in the file's order.
+
+    Raises:
+        ValueError: ``checkpoint`` holds no mapping.
+    """
+    state = checkpoint
+    for key in ('state_dict', 'model'):
+        if isinstance(state, Mapping) and isinstance(state.get(key), Mapping):
+            state = state[key]
+            break
+    if not isinstance(state, Mapping):
+        raise ValueError(f'{source} holds a {type(state).__name__}, not a '
+                         f'state dict')
+    return OrderedDict(
+        (k[len('module.'):] if k.startswith('module.') else k, v)
+        for k, v in state.items())
+
+
+def select_prefix(state: Mapping[str, Any],
+                  prefix: Union[str, Sequence[str], None]
+                  ) -> 'OrderedDict[str, Any]':
+    """Keep the keys under the first ``prefix`` present, prefix removed.
+
+    Args:
+        state (Mapping): A state dict.
+        prefix (str | Sequence[str] | None): One prefix or candidates in
+            order of preference. With none present (or None), ``state`` is
+            returned whole.
+
+    Returns:
+        OrderedDict[str, Any]: The selected part.
+    """
+    candidates = [prefix] if isinstance(prefix, str) else list(prefix or ())
+    for candidate in candidates:
+        if candidate and any(k.startswith(candidate) for k in state):
+            return OrderedDict((k[len(candidate):], v)
+                               for k, v in state.items()
+                               if k.startswith(candidate))
+    return OrderedDict(state)
+
+
+def load_state_dict_file(filename: Union[str, os.PathLike],
+                         prefix: Union[str, Sequence[str], None] = None
+                         ) -> 'OrderedDict[str, Any]':
+    """Read a checkpoint and return its (part of the) state dict.
+
+    Args:
+        filename (str | PathLike): See :func:`read_checkpoint`.
+        prefix (str | Sequence[str], optional): See :func:`select_prefix`.
+
+    Returns:
+        OrderedDict[str, Any]: Unwrapped (:func:`unwrap_state_dict`),
+        ``module.`` stripped, then the prefix selected.
+    """
+    filename = os.fspath(filename)
+    state = unwrap_state_dict(read_checkpoint(filename), repr(filename))
+    return select_prefix(state, prefix)
+
+
+def load_backbone_weights(
+        module: nn.Module,
+        filename: str,
+        prefix: Union[str, Sequence[str]] = 'backbone.',
+        convert: Optional[Callable[[Dict[str, Tensor]], Dict[str, Tensor]]]
+    = None,
+        strict: bool = False) -> None:
+    """Load a backbone checkpoint, also one saved from a whole recognizer.
+
+    Accepts a plain state dict, an mmengine checkpoint (``state_dict``
+    key) and DDP-saved keys (``module.``). When some keys start with
+    ``prefix`` (mmaction2 recognizers save ``backbone.*``, ``cls_head.*``),
+    only those are used, with the prefix removed.
+
+    Args:
+        module (nn.Module): The backbone to load into.
+        filename (str): Local path (``.safetensors`` too) or http(s) URL.
+        prefix (str | Sequence[str]): Key prefix of the backbone inside a
+            recognizer checkpoint; with several, the first one present is
+            used. Defaults to ``'backbone.'``.
+        convert (callable, optional): Applied to the state dict after the
+            prefix is stripped (e.g. renaming keys of an older layout).
+        strict (bool): Raise when the module has keys the file lacks.
+            Otherwise they are logged as warnings. Defaults to False.
+
+    Raises:
+        ValueError: No key of the file matches the module, or ``strict``
+            and some are missing.
+    """
+    state_dict = dict(load_state_dict_file(filename, prefix))
+    if convert is not None:
+        state_dict = convert(state_dict)
+
+    own_keys = set(module.state_dict())
+    matched = own_keys & set(state_dict)
+    if not matched:
+        raise ValueError(
+            f'no key of checkpoint {filename!r} matches '
+            f'{type(module).__name__}: the file has e.g. '
+            f'{sorted(state_dict)[:3]}, the model expects e.g. '
+            f'{sorted(own_keys)[:3]} (prefix {prefix!r} is stripped when '
+            f'present)')
+    missing = sorted(own_keys - set(state_dict))
+    if strict and missing:
+        raise ValueError(f'checkpoint {filename!r} lacks {len(missing)} '
+                         f'tensors of {type(module).__name__}, e.g. '
+                         f'{missing[:5]}')
+    incompatible = module.load_state_dict(state_dict, strict=False)
+    logger = MMLogger.get_current_instance()
+    logger.info(f'{type(module).__name__}: loaded {len(matched)} tensors '
+                f'from {filename}')
+    if incompatible.missing_keys:
+        logger.warning(f'{type(module).__name__}: keys missing from '
+                       f'{filename}: {incompatible.missing_keys}')
+    if incompatible.unexpected_keys:
+        logger.warning(f'{type(module).__name__}: unused keys in '
+                       f'{filename}: {incompatible.unexpected_keys}')

@@ -5,7 +5,7 @@ import os
 import numpy as np
 import pytest
 
-from dapt_mmaction.datasets import list_converters
+from dapt_mmaction import fileio
 from dapt_mmaction.engine.pseudo_label_file import (read_pseudo_labels,
                                                     write_pseudo_labels)
 
@@ -43,7 +43,7 @@ def test_a_crash_while_writing_leaves_the_previous_labels(tmp_path,
     def crash(src, dst):
         raise OSError('disk full')
 
-    monkeypatch.setattr(list_converters.os, 'replace', crash)
+    monkeypatch.setattr(fileio.os, 'replace', crash)
     with pytest.raises(OSError, match='disk full'):
         write_pseudo_labels(path, NAMES, np.array([1, 1, 1]), dict(run=2))
     assert (open(path).read(), open(path + '.json').read()) == before

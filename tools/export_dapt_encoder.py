@@ -13,7 +13,10 @@ import os
 import torch
 
 import dapt_mmaction  # noqa: F401
-from dapt_mmaction.checkpoint import load_checkpoint_file
+from dapt_mmaction.checkpoint import load_state_dict_file
+from dapt_mmaction.fileio import atomic_output
+from dapt_mmaction.models.distillers.dapt_self_distiller import \
+    DAPTSelfDistiller
 
 
 def export_encoder(checkpoint: str, out: str, branch: str = 'teacher',
@@ -29,26 +32,16 @@ def export_encoder(checkpoint: str, out: str, branch: str = 'teacher',
     Returns:
         dict: The exported state dict.
     """
-    if branch not in ('teacher', 'student'):
-        raise ValueError(f'branch must be teacher or student, got {branch!r}')
-    state = load_checkpoint_file(checkpoint)
-    state = state.get('state_dict', state)
-    prefix = f'{branch}.neck.'
-    encoder = {'neck.' + k[len(prefix):]: v for k, v in state.items()
-               if k.startswith(prefix)}
-    if not encoder:
-        raise KeyError(f'{checkpoint!r} has no {prefix}* keys: is it a '
-                       f'DAPTSelfDistiller checkpoint? First keys: '
-                       f'{list(state)[:5]}')
-    if with_backbone:
-        encoder.update({k: v for k, v in state.items()
-                        if k.startswith('backbone.')})
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    tmp = out + '.tmp'
-    torch.save(dict(state_dict=encoder,
-                    meta=dict(source=os.path.abspath(checkpoint),
-                              branch=branch)), tmp)
-    os.replace(tmp, out)
+    if branch not in DAPTSelfDistiller.BRANCHES:
+        raise ValueError(f'branch must be one of '
+                         f'{DAPTSelfDistiller.BRANCHES}, got {branch!r}')
+    state = load_state_dict_file(checkpoint)
+    encoder = DAPTSelfDistiller.encoder_state_dict(
+        state, branch, with_backbone, source=repr(checkpoint))
+    with atomic_output(out) as tmp:
+        torch.save(dict(state_dict=encoder,
+                        meta=dict(source=os.path.abspath(checkpoint),
+                                  branch=branch)), tmp)
     return encoder
 
 
@@ -58,7 +51,7 @@ def main() -> None:
     parser.add_argument('checkpoint', help='stage-1 checkpoint')
     parser.add_argument('out', help='output file')
     parser.add_argument('--branch', default='teacher',
-                        choices=['teacher', 'student'])
+                        choices=list(DAPTSelfDistiller.BRANCHES))
     parser.add_argument('--no-backbone', action='store_true',
                         help='write the adapter only')
     args = parser.parse_args()

@@ -147,11 +147,10 @@ def sample_batch(frames: List[np.ndarray], batch_size: int, crop: int,
 
 def save_checkpoint(model: torch.nn.Module, path: str) -> None:
     """Write the state_dict atomically (temporary name, then rename)."""
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    from dapt_mmaction.fileio import atomic_output
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    tmp = f'{path}.tmp{os.getpid()}'
-    torch.save(state, tmp)
-    os.replace(tmp, path)
+    with atomic_output(path) as tmp:
+        torch.save(state, tmp)
 
 
 def train(args: argparse.Namespace) -> dict:

@@ -30,7 +30,7 @@ from mmengine.registry import init_default_scope
 from mmengine.utils import import_modules_from_strings
 
 import dapt_mmaction  # noqa: F401  (stack fixes and registration)
-from dapt_mmaction.checkpoint import load_checkpoint_file
+from dapt_mmaction.checkpoint import load_state_dict_file
 from dapt_mmaction.visualization import VideoGradCAM
 from mmaction.registry import MODELS
 
@@ -80,11 +80,7 @@ def build_model(cfg: Config, checkpoint: str) -> torch.nn.Module:
     if 'pretrained' in model_cfg.get('backbone', {}):
         model_cfg.backbone.pretrained = None
     model = MODELS.build(model_cfg)
-    state = load_checkpoint_file(checkpoint, map_location='cpu')
-    if isinstance(state, dict) and isinstance(state.get('state_dict'), dict):
-        state = state['state_dict']
-    state = {(k[len('module.'):] if k.startswith('module.') else k): v
-             for k, v in state.items()}
+    state = load_state_dict_file(checkpoint)
     result = model.load_state_dict(state, strict=False)
     if len(result.missing_keys) == len(model.state_dict()):
         raise ValueError(f'no key of checkpoint {checkpoint!r} matches the '

@@ -15,12 +15,13 @@ Example:
     ...     ['ARID1.5/split_1/split1_train.txt'], 'arid15', to_daily_da=True)
     >>> write_video_list(entries, 'data/arid/dailyda_train.txt')
 """
-import os
 import os.path as osp
 import posixpath
 import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from .video_list import format_video_list, write_video_list  # noqa: F401
 
 #: ARID v1.0 / v1.5 classes in label order (``list_cvt/mapping_table.txt``).
 ARID_CLASSES = ('Drink', 'Jump', 'Pick', 'Pour', 'Push', 'Run', 'Sit',
@@ -256,44 +257,6 @@ def convert_official_lists(paths: Sequence[str],
             relpath = posixpath.join(prefix.strip('/'), relpath)
         converted.append((relpath, entry.label))
     return converted
-
-
-def format_video_list(entries: Iterable[Tuple[str, int]]) -> str:
-    """Text of an mmaction2 VideoDataset list: ``<relpath> <label>\\n``."""
-    return ''.join(f'{relpath} {label}\n' for relpath, label in entries)
-
-
-def write_video_list(entries: Iterable[Tuple[str, int]], out_path: str) -> str:
-    """Write an mmaction2 list (LF endings) atomically.
-
-    Args:
-        entries (Iterable[tuple[str, int]]): ``(relpath, label)`` pairs.
-        out_path (str): Output file; parent folders are made.
-
-    Returns:
-        str: ``out_path``.
-    """
-    write_text_atomically(out_path, format_video_list(entries))
-    return out_path
-
-
-def write_text_atomically(path: str, text: str) -> None:
-    """Write ``text`` (LF endings) to a temporary file, sync, rename.
-
-    A crash at any point leaves the previous file as it was and no
-    temporary file behind. Parent folders are made.
-    """
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = f'{path}.tmp{os.getpid()}'
-    try:
-        with open(tmp, 'w', newline='\n') as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
 
 
 def find_missing_videos(entries: Iterable[Tuple[str, int]],

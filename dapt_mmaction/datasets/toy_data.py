@@ -33,6 +33,8 @@ from typing import Dict, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+from dapt_mmaction.fileio import atomic_write_text
+
 from .video_io import write_video
 
 #: Class names in label order; CLIP-promptable ("a video of ... moving left").
@@ -409,13 +411,6 @@ def _clip_rngs(seed: int, scene_index: int, label: int):
     return scene_rng, motion_rng, camera_rngs
 
 
-def _write_text(path: str, text: str) -> None:
-    tmp = f'{path}.tmp{os.getpid()}'
-    with open(tmp, 'w') as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
 def _check_decodes(path: str, num_frames: int, height: int,
                    width: int) -> None:
     """Fail early when a frame size does not survive decord (e.g. width 48)."""
@@ -562,8 +557,8 @@ def generate_toy_dataset(out_dir: str,
                     checked = True
                 lines[f'{domain}_{split}'].append(f'{relpath} {label}')
     for name, path in lists.items():
-        _write_text(path, ''.join(f'{line}\n' for line in lines[name]))
-    _write_text(info['classes_file'], ''.join(f'{c}\n' for c in classes))
+        atomic_write_text(path, ''.join(f'{line}\n' for line in lines[name]))
+    atomic_write_text(info['classes_file'], ''.join(f'{c}\n' for c in classes))
     seconds = time.perf_counter() - start
     counts = dict(videos=2 * clips_per_class * num_classes,
                   **{name: len(v) for name, v in lines.items()})
@@ -572,7 +567,7 @@ def generate_toy_dataset(out_dir: str,
                     video_root='videos', seconds=round(seconds, 2),
                     versions=_versions())
     # written last: an interrupted run leaves no manifest and is redone
-    _write_text(manifest_path, json.dumps(manifest, indent=2) + '\n')
+    atomic_write_text(manifest_path, json.dumps(manifest, indent=2) + '\n')
     return dict(info, num_videos=counts['videos'], seconds=seconds,
                 skipped=False)
 

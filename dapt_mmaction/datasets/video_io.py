@@ -5,6 +5,8 @@ from typing import Sequence, Union
 import cv2
 import numpy as np
 
+from dapt_mmaction.fileio import atomic_output
+
 
 def write_video(path: Union[str, os.PathLike],
                 frames: Union[np.ndarray, Sequence[np.ndarray]],
@@ -27,17 +29,16 @@ def write_video(path: Union[str, os.PathLike],
     if frames.ndim != 4 or frames.shape[-1] != 3 or frames.dtype != np.uint8:
         raise ValueError(f'write_video({path!r}) needs uint8 T x H x W x 3 '
                          f'frames, got {frames.dtype} {frames.shape}')
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     height, width = frames.shape[1:3]
-    tmp = f'{path}.tmp{os.getpid()}.mp4'
-    writer = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*'mp4v'), fps,
-                             (width, height))
-    if not writer.isOpened():
-        raise OSError(f'cannot open a video writer for {path!r}')
-    try:
-        for frame in frames:
-            writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
-    finally:
-        writer.release()
-    os.replace(tmp, path)
+    # the temporary name ends in .mp4: OpenCV picks the container by it
+    with atomic_output(path, suffix='.mp4') as tmp:
+        writer = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*'mp4v'), fps,
+                                 (width, height))
+        if not writer.isOpened():
+            raise OSError(f'cannot open a video writer for {path!r}')
+        try:
+            for frame in frames:
+                writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+        finally:
+            writer.release()
     return path

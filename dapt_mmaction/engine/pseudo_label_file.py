@@ -10,7 +10,8 @@ from typing import Dict, List, Sequence
 
 import numpy as np
 
-from ..datasets.list_converters import write_text_atomically, write_video_list
+from ..datasets.video_list import write_video_list
+from ..fileio import atomic_write_text
 from .pseudo_label_selection import UNLABELED
 
 
@@ -29,7 +30,7 @@ def write_pseudo_labels(path: str, filenames: Sequence[str],
     """
     if len(filenames) != len(labels):
         raise ValueError(f'{len(filenames)} videos but {len(labels)} labels')
-    write_text_atomically(f'{path}.json', json.dumps(summary, indent=2) + '\n')
+    atomic_write_text(f'{path}.json', json.dumps(summary, indent=2) + '\n')
     write_video_list([(name, int(label))
                       for name, label in zip(filenames, labels)
                       if label != UNLABELED], path)

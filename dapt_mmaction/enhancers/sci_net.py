@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 from mmaction.registry import MODELS
 
-from dapt_mmaction.checkpoint import load_checkpoint_file
+from dapt_mmaction.checkpoint import load_state_dict_file, unwrap_state_dict
 from . import sci_kernels
 from .base import FrameEnhancer, enhance_clip_torch
 
@@ -156,8 +156,7 @@ class SCINet(FrameEnhancer):
                 of another shape than this network.
         """
         path = os.fspath(path)
-        state = load_checkpoint_file(path, map_location='cpu')
-        self.load_sci_state_dict(state, source=path)
+        self.load_sci_state_dict(load_state_dict_file(path), source=path)
 
     def load_sci_state_dict(self, state: Mapping, source: str = 'state_dict'
                             ) -> None:
@@ -169,24 +168,18 @@ class SCINet(FrameEnhancer):
                 accepted, ``calibrate.*`` keys (training only) are ignored.
             source (str): Where ``state`` came from, named in errors.
         """
-        if isinstance(state, Mapping) and 'state_dict' in state and \
-                isinstance(state['state_dict'], Mapping):
-            state = state['state_dict']
-        if not isinstance(state, Mapping):
-            raise ValueError(f'{source}: expected a state_dict, got '
-                             f'{type(state).__name__}')
-        enhance = OrderedDict()
-        for key, value in state.items():
-            if key.startswith('module.'):
-                key = key[len('module.'):]
-            if key.startswith('enhance.') and torch.is_tensor(value):
-                enhance[key[len('enhance.'):]] = value
+        state = unwrap_state_dict(state, source)
+        enhance = OrderedDict((k[len('enhance.'):], v)
+                              for k, v in state.items()
+                              if k.startswith('enhance.')
+                              and torch.is_tensor(v))
         if not enhance:
             keys = ', '.join(list(state)[:5])
             raise ValueError(f'{source} is not an SCI checkpoint: it has no '
                              f"'enhance.*' keys (first keys: {keys})")
-        enhance = complete_block_aliases(enhance, self.estimator.layers, source)
-        expected = self.estimator.state_dict()
+        estimator = self.estimator
+        enhance = complete_block_aliases(enhance, estimator.layers, source)
+        expected = estimator.state_dict()
         problems = [k for k in expected if k not in enhance]
         problems += [f'{k} {tuple(enhance[k].shape)} != '
                      f'{tuple(v.shape)}' for k, v in expected.items()
@@ -194,10 +187,10 @@ class SCINet(FrameEnhancer):
         unexpected = [k for k in enhance if k not in expected]
         if problems or unexpected:
             raise ValueError(
-                f'{source} does not fit SCINet(layers={self.estimator.layers}, '
-                f'channels={self.estimator.channels}): missing or mismatched '
+                f'{source} does not fit SCINet(layers={estimator.layers}, '
+                f'channels={estimator.channels}): missing or mismatched '
                 f'enhance.{problems}, unexpected enhance.{unexpected}')
-        self.estimator.load_state_dict(enhance, strict=True)
+        estimator.load_state_dict(enhance, strict=True)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """Enhance RGB images.

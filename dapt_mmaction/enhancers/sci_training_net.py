@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 
-from dapt_mmaction.checkpoint import load_checkpoint_file
+from dapt_mmaction.checkpoint import load_state_dict_file
 from .sci_net import SCIIlluminationEstimator, complete_block_aliases
 
 #: RGB -> YCbCr (BT.601, [0, 1] inputs), as upstream's SmoothLoss uses it:
@@ -193,10 +193,7 @@ class SCITrainingNet(BaseModel):
     def load_sci_checkpoint(self, path: Union[str, os.PathLike]) -> None:
         """Load ``enhance.*`` and ``calibrate.*`` weights from ``path``."""
         path = os.fspath(path)
-        state = load_checkpoint_file(path, map_location='cpu')
-        if isinstance(state, dict) and isinstance(state.get('state_dict'),
-                                                  dict):
-            state = state['state_dict']
+        state = load_state_dict_file(path)
         parts = {}
         for part, module in (('enhance', self.enhance),
                              ('calibrate', self.calibrate)):

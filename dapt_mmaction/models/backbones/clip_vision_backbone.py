@@ -1,7 +1,6 @@
 """open_clip's visual tower as a (frozen) video backbone."""
 import os.path as osp
 import warnings
-from contextlib import nullcontext
 from typing import Optional, Sequence
 
 import open_clip
@@ -12,8 +11,9 @@ from open_clip.transformer import VisionTransformer
 from torch import Tensor
 
 from mmaction.registry import MODELS
-from .video_features import (VideoFeatures, freeze_parameters,
-                             load_backbone_weights, resolve_layer_indices)
+from dapt_mmaction.checkpoint import load_backbone_weights
+from .video_features import (FrozenBackboneMixin, VideoFeatures,
+                             resolve_layer_indices)
 
 
 def resolve_quick_gelu(arch: str, pretrained: Optional[str],
@@ -52,7 +52,7 @@ def resolve_quick_gelu(arch: str, pretrained: Optional[str],
 
 
 @MODELS.register_module()
-class CLIPVisionBackbone(BaseModule):
+class CLIPVisionBackbone(FrozenBackboneMixin, BaseModule):
     """open_clip ViT visual tower giving per-layer per-frame features.
 
     Each frame goes through the tower on its own. The learned positional
@@ -98,7 +98,6 @@ class CLIPVisionBackbone(BaseModule):
         self.arch = arch
         self.pretrained = pretrained
         self.layer_token = layer_token
-        self.frozen = frozen
 
         is_tag = bool(pretrained) and bool(
             open_clip.get_pretrained_cfg(arch, pretrained))
@@ -135,17 +134,11 @@ class CLIPVisionBackbone(BaseModule):
                                                  type(self).__name__)
         self.width = self.visual.transformer.width
         self.embed_dim = self.visual.output_dim
-        if self.frozen:
-            freeze_parameters(self)
-            self.train(False)
+        self.set_frozen(frozen)
 
     def init_weights(self) -> None:
         """Keep the weights loaded at construction (no re-initialisation)."""
         self._is_init = True
-
-    def train(self, mode: bool = True) -> 'CLIPVisionBackbone':
-        """Set train mode; a frozen backbone stays in eval mode."""
-        return super().train(mode and not self.frozen)
 
     @property
     def out_channels(self) -> list:
@@ -201,8 +194,7 @@ class CLIPVisionBackbone(BaseModule):
                              f'{tuple(x.shape[-2:])} is not a multiple of the '
                              f'patch size {(patch_h, patch_w)}')
         num, _, frames, height, width = x.shape
-        grad_context = torch.no_grad() if self.frozen else nullcontext()
-        with grad_context:
+        with self.frozen_context():
             images = x.transpose(1, 2).reshape(num * frames, 3, height, width)
             tokens = self._embed_frames(images)
             layers = []

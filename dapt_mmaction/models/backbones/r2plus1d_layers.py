@@ -1,5 +1,4 @@
 """mmaction2's ResNet2Plus1d giving per-stage per-frame features."""
-from contextlib import nullcontext
 from typing import Dict, Optional, Sequence
 
 import torch
@@ -8,12 +7,13 @@ from torch import Tensor
 
 from mmaction.models.backbones.resnet2plus1d import ResNet2Plus1d
 from mmaction.registry import MODELS
-from .video_features import (VideoFeatures, freeze_parameters,
-                             load_backbone_weights, resolve_layer_indices)
+from dapt_mmaction.checkpoint import load_backbone_weights
+from .video_features import (FrozenBackboneMixin, VideoFeatures,
+                             resolve_layer_indices)
 
 
 @MODELS.register_module()
-class R2Plus1DLayers(ResNet2Plus1d):
+class R2Plus1DLayers(FrozenBackboneMixin, ResNet2Plus1d):
     """R(2+1)D whose stages give spatially pooled per-frame features.
 
     A subclass of mmaction2's ``ResNet2Plus1d`` with the same modules and
@@ -78,10 +78,7 @@ class R2Plus1DLayers(ResNet2Plus1d):
             temporal_strides=temporal_strides,
             zero_init_residual=zero_init_residual,
             **kwargs)
-        self.frozen = frozen
-        if self.frozen:
-            freeze_parameters(self)
-            self.train(False)
+        self.set_frozen(frozen)
 
     @property
     def out_channels(self) -> list:
@@ -106,11 +103,6 @@ class R2Plus1DLayers(ResNet2Plus1d):
             super().init_weights()
         self._is_init = True
 
-    def train(self, mode: bool = True) -> 'R2Plus1DLayers':
-        """Set train mode; a frozen backbone stays in eval mode."""
-        super().train(mode and not self.frozen)
-        return self
-
     def forward(self, x: Tensor) -> VideoFeatures:
         """Per-stage per-frame features.
 
@@ -125,8 +117,7 @@ class R2Plus1DLayers(ResNet2Plus1d):
         if x.dim() != 5:
             raise ValueError(f'R2Plus1DLayers expects N x C x T x H x W '
                              f'video, got shape {tuple(x.shape)}')
-        grad_context = torch.no_grad() if self.frozen else nullcontext()
-        with grad_context:
+        with self.frozen_context():
             x = self.maxpool(self.conv1(x))  # no pool2 in R(2+1)D
             layers = []
             for index, layer_name in enumerate(self.res_layers):

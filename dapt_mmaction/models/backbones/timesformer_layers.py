@@ -1,5 +1,4 @@
 """mmaction2's TimeSformer giving per-layer per-frame features."""
-from contextlib import nullcontext
 from typing import Dict, Optional, Sequence
 
 import torch
@@ -12,8 +11,9 @@ from mmaction.models.backbones.timesformer import TimeSformer
 from mmaction.models.common import (DividedSpatialAttentionWithNorm,
                                     DividedTemporalAttentionWithNorm)
 from mmaction.registry import MODELS
-from .video_features import (VideoFeatures, freeze_parameters,
-                             load_backbone_weights, resolve_layer_indices)
+from dapt_mmaction.checkpoint import load_backbone_weights
+from .video_features import (FrozenBackboneMixin, VideoFeatures,
+                             resolve_layer_indices)
 
 
 def _vit_to_divided_keys(state_dict: Dict[str, Tensor]) -> Dict[str, Tensor]:
@@ -40,7 +40,7 @@ def _vit_to_divided_keys(state_dict: Dict[str, Tensor]) -> Dict[str, Tensor]:
 
 
 @MODELS.register_module()
-class TimeSformerLayers(TimeSformer, BaseModule):
+class TimeSformerLayers(FrozenBackboneMixin, TimeSformer, BaseModule):
     """TimeSformer whose layers give spatially pooled per-frame features.
 
     A subclass of mmaction2's ``TimeSformer`` with its modules and keys.
@@ -88,10 +88,7 @@ class TimeSformerLayers(TimeSformer, BaseModule):
             **kwargs)
         self.out_indices = resolve_layer_indices(
             out_indices, self.num_transformer_layers, type(self).__name__)
-        self.frozen = frozen
-        if self.frozen:
-            freeze_parameters(self)
-            self.train(False)
+        self.set_frozen(frozen)
 
     @property
     def out_channels(self) -> list:
@@ -117,10 +114,6 @@ class TimeSformerLayers(TimeSformer, BaseModule):
         elif self.init_cfg:
             BaseModule.init_weights(self)
         self._is_init = True
-
-    def train(self, mode: bool = True) -> 'TimeSformerLayers':
-        """Set train mode; a frozen backbone stays in eval mode."""
-        return super().train(mode and not self.frozen)
 
     def _spatial_pos_embed(self, grid: tuple) -> Tensor:
         trained = tuple(s // p for s, p in zip(self.patch_embed.img_size,
@@ -196,8 +189,7 @@ class TimeSformerLayers(TimeSformer, BaseModule):
             if isinstance(module, (DividedTemporalAttentionWithNorm,
                                    DividedSpatialAttentionWithNorm)):
                 module.num_frames = frames
-        grad_context = torch.no_grad() if self.frozen else nullcontext()
-        with grad_context:
+        with self.frozen_context():
             tokens = self._embed(x)
             layers = []
             for index, layer in enumerate(self.transformer_layers.layers):

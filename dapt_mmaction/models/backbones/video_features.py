@@ -7,16 +7,11 @@ its final per-frame embedding. Such backbones are frozen by default
 (``frozen=True``): no gradients, eval mode even inside ``train()``, and a
 forward pass under ``torch.no_grad()``.
 """
-import os
-import os.path as osp
-from typing import (Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple,
-                    Union)
+from contextlib import nullcontext
+from typing import ContextManager, List, NamedTuple, Optional, Sequence, Tuple
 
 import torch
-from mmengine.logging import MMLogger
 from torch import Tensor, nn
-
-from dapt_mmaction.checkpoint import load_checkpoint_file
 
 
 class VideoFeatures(NamedTuple):
@@ -105,93 +100,30 @@ def freeze_parameters(module: nn.Module) -> None:
         param.requires_grad_(False)
 
 
-def _read_checkpoint(filename: str) -> dict:
-    if not filename.startswith(('http://', 'https://')):
-        filename = osp.expanduser(filename)
-    if filename.endswith('.safetensors'):
-        from safetensors.torch import load_file  # holds tensors only
-        if not osp.isfile(filename):
-            raise FileNotFoundError(f'checkpoint file not found: {filename!r}')
-        return load_file(filename, device='cpu')
-    if filename.startswith(('http://', 'https://')):
-        # mmengine downloads into its cache; the local read of the cached
-        # file still goes through weights_only=True (torch >= 2.6 default).
-        from mmengine.runner.checkpoint import CheckpointLoader
-        return CheckpointLoader.load_checkpoint(filename, map_location='cpu')
-    return load_checkpoint_file(filename, map_location='cpu')
+class FrozenBackboneMixin:
+    """``frozen=True`` for a backbone module: no gradients, eval mode even
+    inside ``train()``, forward under ``torch.no_grad()``.
 
-
-def load_backbone_weights(
-        module: nn.Module,
-        filename: str,
-        prefix: Union[str, Sequence[str]] = 'backbone.',
-        convert: Optional[Callable[[Dict[str, Tensor]], Dict[str, Tensor]]]
-    = None,
-        strict: bool = False) -> None:
-    """Load a backbone checkpoint, also one saved from a whole recognizer.
-
-    Accepts a plain state dict, an mmengine checkpoint (``state_dict``
-    key) and DDP-saved keys (``module.``). When some keys start with
-    ``prefix`` (mmaction2 recognizers save ``backbone.*``, ``cls_head.*``),
-    only those are used, with the prefix removed.
-
-    Args:
-        module (nn.Module): The backbone to load into.
-        filename (str): Local path (``.safetensors`` too) or http(s) URL.
-        prefix (str | Sequence[str]): Key prefix of the backbone inside a
-            recognizer checkpoint; with several, the first one present is
-            used. Defaults to ``'backbone.'``.
-        convert (callable, optional): Applied to the state dict after the
-            prefix is stripped (e.g. renaming keys of an older layout).
-        strict (bool): Raise when the module has keys the file lacks.
-            Otherwise they are logged as warnings. Defaults to False.
-
-    Raises:
-        ValueError: No key of the file matches the module, or ``strict``
-            and some are missing.
+    Put it first among the bases (``class B(FrozenBackboneMixin, Upstream)``)
+    so that its :meth:`train` wraps the upstream one; call
+    :meth:`set_frozen` at the end of ``__init__`` and run the forward pass
+    in :meth:`frozen_context`.
     """
-    checkpoint = _read_checkpoint(os.fspath(filename))
-    state_dict = checkpoint
-    for key in ('state_dict', 'model'):
-        if isinstance(state_dict, dict) and isinstance(
-                state_dict.get(key), dict):
-            state_dict = state_dict[key]
-            break
-    if not isinstance(state_dict, dict):
-        raise ValueError(f'{filename!r} holds a {type(state_dict).__name__},'
-                         f' not a state dict')
-    state_dict = {(k[len('module.'):] if k.startswith('module.') else k): v
-                  for k, v in state_dict.items()}
-    prefixes = [prefix] if isinstance(prefix, str) else list(prefix or ())
-    for candidate in prefixes:
-        if candidate and any(k.startswith(candidate) for k in state_dict):
-            state_dict = {k[len(candidate):]: v for k, v in state_dict.items()
-                          if k.startswith(candidate)}
-            break
-    if convert is not None:
-        state_dict = convert(state_dict)
 
-    own_keys = set(module.state_dict())
-    matched = own_keys & set(state_dict)
-    if not matched:
-        raise ValueError(
-            f'no key of checkpoint {filename!r} matches '
-            f'{type(module).__name__}: the file has e.g. '
-            f'{sorted(state_dict)[:3]}, the model expects e.g. '
-            f'{sorted(own_keys)[:3]} (prefix {prefix!r} is stripped when '
-            f'present)')
-    missing = sorted(own_keys - set(state_dict))
-    if strict and missing:
-        raise ValueError(f'checkpoint {filename!r} lacks {len(missing)} '
-                         f'tensors of {type(module).__name__}, e.g. '
-                         f'{missing[:5]}')
-    incompatible = module.load_state_dict(state_dict, strict=False)
-    logger = MMLogger.get_current_instance()
-    logger.info(f'{type(module).__name__}: loaded {len(matched)} tensors '
-                f'from {filename}')
-    if incompatible.missing_keys:
-        logger.warning(f'{type(module).__name__}: keys missing from '
-                       f'{filename}: {incompatible.missing_keys}')
-    if incompatible.unexpected_keys:
-        logger.warning(f'{type(module).__name__}: unused keys in '
-                       f'{filename}: {incompatible.unexpected_keys}')
+    frozen: bool = False
+
+    def set_frozen(self, frozen: bool) -> None:
+        """Freeze (or not) every parameter and switch to eval mode."""
+        self.frozen = frozen
+        if frozen:
+            freeze_parameters(self)
+            self.train(False)
+
+    def train(self, mode: bool = True):
+        """Set train mode; a frozen backbone stays in eval mode."""
+        super().train(mode and not self.frozen)
+        return self
+
+    def frozen_context(self) -> ContextManager:
+        """``torch.no_grad()`` when frozen, else a no-op context."""
+        return torch.no_grad() if self.frozen else nullcontext()

@@ -2,7 +2,7 @@
 import copy
 import math
 from collections import OrderedDict
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Mapping, Optional, Sequence
 
 import torch
 import torch.nn as nn
@@ -93,6 +93,44 @@ class DAPTSelfDistiller(BaseModel):
         self.loss_module = MODELS.build(loss)
         # iteration whose loss has not been followed by an EMA update yet
         self._iter_awaiting_ema = None
+
+    #: The branches of a stage-1 checkpoint: ``<branch>.neck.*`` (and
+    #: ``<branch>.head.*``) next to the shared ``backbone.*``.
+    BRANCHES = ('teacher', 'student')
+
+    @classmethod
+    def encoder_state_dict(cls, state: Mapping[str, torch.Tensor],
+                           branch: str = 'teacher',
+                           with_backbone: bool = True,
+                           source: str = 'state_dict'
+                           ) -> 'OrderedDict[str, torch.Tensor]':
+        """One branch's encoder of a stage-1 state dict, as a recognizer's.
+
+        Args:
+            state (Mapping): A ``DAPTSelfDistiller`` state dict.
+            branch (str): ``'teacher'`` or ``'student'``.
+            with_backbone (bool): Also take the frozen ``backbone.*``.
+            source (str): Where ``state`` came from, named in errors.
+
+        Returns:
+            OrderedDict: ``neck.*`` (the branch's adapter) and, with
+            ``with_backbone``, ``backbone.*`` keys.
+        """
+        if branch not in cls.BRANCHES:
+            raise ValueError(f'branch must be one of {cls.BRANCHES}, got '
+                             f'{branch!r}')
+        prefix = f'{branch}.neck.'
+        encoder = OrderedDict(('neck.' + k[len(prefix):], v)
+                              for k, v in state.items()
+                              if k.startswith(prefix))
+        if not encoder:
+            raise KeyError(f'{source} has no {prefix}* keys: is it a '
+                           f'{cls.__name__} checkpoint? First keys: '
+                           f'{list(state)[:5]}')
+        if with_backbone:
+            encoder.update((k, v) for k, v in state.items()
+                           if k.startswith('backbone.'))
+        return encoder
 
     # ---- teacher ---------------------------------------------------------
     def init_weights(self) -> None:

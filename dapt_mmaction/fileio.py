@@ -1,0 +1,53 @@
+"""Atomic file writes: a crash leaves the previous file, never half a file.
+
+Every file the plugin writes for later runs to read (lists, pseudo-labels,
+videos, toy-data manifests, checkpoints it exports) goes through here:
+written under a temporary name next to the target, synced, renamed over it.
+"""
+import contextlib
+import os
+import os.path as osp
+from typing import Iterator, Union
+
+PathLike = Union[str, os.PathLike]
+
+
+@contextlib.contextmanager
+def atomic_output(path: PathLike, suffix: str = '') -> Iterator[str]:
+    """Yield a temporary path to write; on success it replaces ``path``.
+
+    The temporary file sits next to ``path`` (same file system, so the
+    rename is atomic), is fsynced before the rename, and is removed if the
+    block raises or the rename fails. Parent folders are made.
+
+    Args:
+        path (str | PathLike): The final file.
+        suffix (str): Ending of the temporary name, for writers that choose
+            the format by extension (``'.mp4'``). Defaults to ``''``.
+
+    Yields:
+        str: The temporary path to write to.
+    """
+    path = os.fspath(path)
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    tmp = f'{path}.tmp{os.getpid()}{suffix}'
+    try:
+        yield tmp
+        with open(tmp, 'rb') as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
+
+
+def atomic_write_text(path: PathLike, text: str) -> None:
+    """Write ``text`` (LF line endings) to ``path`` atomically."""
+    with atomic_output(path) as tmp, open(tmp, 'w', newline='\n') as f:
+        f.write(text)
+
+
+def atomic_write_bytes(path: PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_output(path) as tmp, open(tmp, 'wb') as f:
+        f.write(data)
