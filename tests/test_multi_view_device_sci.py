@@ -184,3 +184,35 @@ def test_documented_switch_works_on_the_arid_configs(tmp_path, config):
     assert out['enhanced'].mean() > out['original'].mean() + 0.5
     assert (out['original'].mean() < out['mixed'].mean()
             < out['enhanced'].mean())
+
+
+@pytest.mark.parametrize('mask_mode', ['clip', 'frame'])
+def test_numpy_and_torch_patch_mixing_agree(mask_mode):
+    """DAPTMultiView.mix (numpy, workers) and the preprocessor's mixing
+    (torch, device) give the same pixels for the same masks, and both
+    equal the np.kron expansion of eq. 1."""
+    from mmaction.structures import ActionDataSample
+
+    from dapt_mmaction.models.data_preprocessors.\
+        multi_view_data_preprocessor import MultiViewDataPreprocessor
+    from dapt_mmaction.structures.views import MIX_MASK_KEY
+    mv = TRANSFORMS.build(dict(type='DAPTMultiView', views=('mixed', ),
+                               enhance_on='device', crop_size=(12, 8),
+                               patch_size=4, mask_mode=mask_mode))
+    rng = np.random.default_rng(0)
+    original = rng.integers(0, 256, (3, 8, 12, 3), dtype=np.uint8)
+    enhanced = rng.integers(0, 256, (3, 8, 12, 3), dtype=np.uint8)
+    np.random.seed(1)
+    mask = mv.draw_mix_mask(len(original))
+    by_numpy = mv.mix(original, enhanced, mask)
+    sample = ActionDataSample()
+    sample.set_metainfo({MIX_MASK_KEY: mask})
+    where = MultiViewDataPreprocessor._pixel_mask([sample], 8, 12, 'cpu')
+    as_nct = [torch.from_numpy(v).permute(3, 0, 1, 2)[None]
+              for v in (original, enhanced)]
+    by_torch = torch.where(where, *as_nct)[0].permute(1, 2, 3, 0).numpy()
+    np.testing.assert_array_equal(by_numpy, by_torch)
+    expected = np.where(pixel_mask(mask, 8, 12)[..., None], original,
+                        enhanced)
+    np.testing.assert_array_equal(by_numpy, expected)
+    assert 0 < mask.sum() < mask.size  # both sources take part

@@ -12,14 +12,14 @@ from mmengine import fileio
 
 from mmaction.datasets.transforms import Flip, RandomResizedCrop, Resize
 from mmaction.registry import TRANSFORMS
+from dapt_mmaction.structures.views import (DEVICE_VIEWS_KEY, ENHANCED,
+                                            ENHANCED_VIEWS, LOCAL,
+                                            MIX_MASK_KEY, MIXED, ORIGINAL,
+                                            VIEW_NAMES, VIEWS_KEY)
 
-#: Every view this transform can produce, in display order.
-VIEW_NAMES = ('original', 'enhanced', 'mixed', 'local')
 MASK_MODES = ('clip', 'frame')
 SHORT_VIDEO_MODES = ('repeat', 'error')
 ENHANCE_PLACES = ('worker', 'device')
-#: Views derived from the original view's frames by the enhancer.
-ENHANCED_VIEWS = ('enhanced', 'mixed')
 
 
 def _as_wh(size: Union[int, Sequence[int]], name: str) -> Tuple[int, int]:
@@ -166,7 +166,7 @@ class DAPTMultiView(BaseTransform):
         derived = tuple(v for v in ENHANCED_VIEWS if v in views)
         self.device_views = derived if enhance_on == 'device' else ()
         self._needs_enhanced = bool(derived) and not self.device_views
-        self._needs_original = bool(derived) or 'original' in views
+        self._needs_original = bool(derived) or ORIGINAL in views
         if mask_mode not in MASK_MODES:
             raise ValueError(f'DAPTMultiView: mask_mode must be one of '
                              f'{MASK_MODES}, got {mask_mode!r}')
@@ -180,7 +180,7 @@ class DAPTMultiView(BaseTransform):
         self.crop_size = _as_wh(crop_size, 'crop_size')
         self.local_crop_size = _as_wh(local_crop_size, 'local_crop_size')
         self.patch_size = int(patch_size)
-        if 'mixed' in views:
+        if MIXED in views:
             width, height = self.crop_size
             if (self.patch_size <= 0 or width % self.patch_size
                     or height % self.patch_size):
@@ -400,11 +400,11 @@ class DAPTMultiView(BaseTransform):
             raise ValueError(f'DAPTMultiView: video {filename} has no frames')
         inds = []
         if self._needs_original:
-            inds.append(self._sample(self.sampler, self.clip_len, 'original',
+            inds.append(self._sample(self.sampler, self.clip_len, ORIGINAL,
                                      results))
-        if 'local' in self.views:
+        if LOCAL in self.views:
             inds.append(self._sample(self.local_sampler, self.local_clip_len,
-                                     'local', results))
+                                     LOCAL, results))
         # one decord call for both views: shared frames decode once
         frames = self._decode(reader, np.concatenate(inds), filename)
         # close the reader now: a live decord reader keeps decoding ahead
@@ -417,26 +417,26 @@ class DAPTMultiView(BaseTransform):
                                            self.spatial)
             results.update(frame_inds=inds[0], img_shape=original.shape[1:3],
                            crop_bbox=info['crop_bbox'], flip=info['flip'])
-            if 'original' in self.views or self.device_views:
-                results['original'] = original
+            if ORIGINAL in self.views or self.device_views:
+                results[ORIGINAL] = original
         if self._needs_enhanced:
             enhanced = self._enhance(original)
-            if 'enhanced' in self.views:
-                results['enhanced'] = enhanced
-        if 'mixed' in self.views:
+            if ENHANCED in self.views:
+                results[ENHANCED] = enhanced
+        if MIXED in self.views:
             mask = self.draw_mix_mask(len(original))
-            results['mix_mask'] = mask
+            results[MIX_MASK_KEY] = mask
             if not self.device_views:
-                results['mixed'] = self.mix(original, enhanced, mask)
-        if 'local' in self.views:
+                results[MIXED] = self.mix(original, enhanced, mask)
+        if LOCAL in self.views:
             local_frames = frames[len(frames) - self.local_clip_len:]
             local, info = self._augment(local_frames, self.local_spatial)
-            results.update(local=local, local_frame_inds=inds[-1],
+            results.update({LOCAL: local}, local_frame_inds=inds[-1],
                            local_img_shape=local.shape[1:3],
                            local_crop_bbox=info['crop_bbox'],
                            local_flip=info['flip'])
-        results['dapt_views'] = self.views
-        results['dapt_device_views'] = self.device_views
+        results[VIEWS_KEY] = self.views
+        results[DEVICE_VIEWS_KEY] = self.device_views
         return results
 
     def __repr__(self) -> str:

@@ -7,6 +7,8 @@ from mmcv.transforms import BaseTransform
 
 from mmaction.datasets.transforms import PackActionInputs
 from mmaction.registry import TRANSFORMS
+from dapt_mmaction.structures.views import (DEVICE_VIEWS_KEY, MIX_MASK_KEY,
+                                            MIXED, ORIGINAL, VIEWS_KEY)
 
 
 @TRANSFORMS.register_module()
@@ -52,7 +54,7 @@ class PackDAPTViews(BaseTransform):
                  views: Optional[Sequence[str]] = None,
                  meta_keys: Sequence[str] = ('filename', 'img_shape',
                                              'local_img_shape', 'frame_inds',
-                                             'local_frame_inds', 'mix_mask'),
+                                             'local_frame_inds', MIX_MASK_KEY),
                  algorithm_keys: Sequence[str] = ()) -> None:
         self.views = None if views is None else tuple(views)
         self.meta_keys = tuple(meta_keys)
@@ -71,27 +73,27 @@ class PackDAPTViews(BaseTransform):
         Returns:
             dict: ``{'inputs': {view: tensor}, 'data_samples': sample}``.
         """
-        views = self.views or results.get('dapt_views')
+        views = self.views or results.get(VIEWS_KEY)
         if not views:
             raise KeyError('PackDAPTViews: no views to pack; put '
                            'DAPTMultiView before it or pass views=(...)')
-        device_views = tuple(results.get('dapt_device_views', ()))
+        device_views = tuple(results.get(DEVICE_VIEWS_KEY, ()))
         if device_views:
-            views = ['original'] + [
-                v for v in views if v != 'original' and v not in device_views]
+            views = [ORIGINAL] + [
+                v for v in views if v != ORIGINAL and v not in device_views]
         missing = [v for v in views if v not in results]
         if missing:
             raise KeyError(
                 f'PackDAPTViews: views {missing} are not in the results of '
                 f"{results.get('filename')} (made: "
-                f"{results.get('dapt_views')}); add them to "
+                f'{results.get(VIEWS_KEY)}); add them to '
                 f'DAPTMultiView(views=...)')
         packed = self._packer.transform(results)
         if device_views:
-            meta = dict(dapt_views=tuple(results['dapt_views']),
-                        dapt_device_views=device_views)
-            if 'mixed' in device_views:
-                meta['mix_mask'] = results['mix_mask']
+            meta = {VIEWS_KEY: tuple(results[VIEWS_KEY]),
+                    DEVICE_VIEWS_KEY: device_views}
+            if MIXED in device_views:
+                meta[MIX_MASK_KEY] = results[MIX_MASK_KEY]
             packed['data_samples'].set_metainfo(meta)
         for view in views:
             frames = np.asarray(results[view])

@@ -4,8 +4,10 @@ from typing import Dict, Optional, Sequence, Tuple, Union
 import torch
 from mmengine.model import BaseDataPreprocessor
 
-from dapt_mmaction.enhancers.sci_net import (build_frozen_sci,
-                                                   sci_enhance_batch)
+from dapt_mmaction.enhancers.sci_net import build_frozen_sci, sci_enhance_batch
+from dapt_mmaction.structures.views import (DEVICE_VIEWS_KEY, ENHANCED,
+                                            MIX_MASK_KEY, MIXED, ORIGINAL,
+                                            VIEWS_KEY)
 from mmaction.registry import MODELS
 
 #: open_clip's OPENAI_DATASET_MEAN / STD on the 0..255 scale.
@@ -113,8 +115,8 @@ class MultiViewDataPreprocessor(BaseDataPreprocessor):
     def _device_views(data_samples: Optional[Sequence]
                       ) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
         """(views wanted, views to make here), the same for every sample."""
-        found = {(tuple(s.metainfo.get('dapt_views', ())),
-                  tuple(s.metainfo.get('dapt_device_views', ())))
+        found = {(tuple(s.metainfo.get(VIEWS_KEY, ())),
+                  tuple(s.metainfo.get(DEVICE_VIEWS_KEY, ())))
                  for s in data_samples or ()}
         if len(found) > 1:
             raise ValueError(f'MultiViewDataPreprocessor: the samples of '
@@ -146,20 +148,20 @@ class MultiViewDataPreprocessor(BaseDataPreprocessor):
                 f"{to_make} to the device (DAPTMultiView(enhance_on="
                 f"'device')), but this preprocessor has no "
                 f'sci=dict(checkpoint=...)')
-        if 'original' not in views:
+        if ORIGINAL not in views:
             raise KeyError('MultiViewDataPreprocessor: views left to the '
                            'device need the packed original view, got '
                            f'{sorted(views)}')
-        original = views['original']
+        original = views[ORIGINAL]
         n, c, t, h, w = original.shape
         frames = original.transpose(1, 2).reshape(n * t, c, h, w)
         enhanced = sci_enhance_batch(self.sci, frames, self.chunk_frames,
                                      self.round_to_uint8)
-        made = dict(enhanced=enhanced.view(n, t, c, h, w).transpose(1, 2))
-        if 'mixed' in to_make:
-            made['mixed'] = torch.where(
+        made = {ENHANCED: enhanced.view(n, t, c, h, w).transpose(1, 2)}
+        if MIXED in to_make:
+            made[MIXED] = torch.where(
                 self._pixel_mask(data_samples, h, w, original.device),
-                original.float(), made['enhanced'])
+                original.float(), made[ENHANCED])
         out = dict(views, **made)
         return {v: out[v] for v in wanted}
 
@@ -169,7 +171,7 @@ class MultiViewDataPreprocessor(BaseDataPreprocessor):
         """Patch masks (True = original) as ``N x 1 x M x H x W`` pixels."""
         masks = []
         for sample in data_samples:
-            mask = sample.metainfo.get('mix_mask')
+            mask = sample.metainfo.get(MIX_MASK_KEY)
             if mask is None:
                 raise KeyError(
                     f"MultiViewDataPreprocessor: sample "

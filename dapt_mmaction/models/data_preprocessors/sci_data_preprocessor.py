@@ -7,8 +7,7 @@ from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from mmengine.model import stack_batch
 
-from dapt_mmaction.enhancers.sci_net import (build_frozen_sci,
-                                                   sci_enhance_batch)
+from dapt_mmaction.enhancers.sci_net import build_frozen_sci, sci_enhance_batch
 
 
 @MODELS.register_module()

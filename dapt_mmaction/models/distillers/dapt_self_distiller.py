@@ -10,6 +10,8 @@ from mmengine.logging import MessageHub
 from mmengine.model import BaseModel
 
 from mmaction.registry import MODELS
+from dapt_mmaction.structures.views import (ENHANCED, MIXED, ORIGINAL,
+                                            VIEW_NAMES)
 
 
 def _select_samples(features, index: torch.Tensor):
@@ -58,10 +60,8 @@ class DAPTSelfDistiller(BaseModel):
                  neck: dict,
                  loss: dict,
                  head: Optional[dict] = None,
-                 teacher_views: Sequence[str] = ('original', 'enhanced',
-                                                 'mixed'),
-                 student_views: Sequence[str] = ('original', 'enhanced',
-                                                 'mixed', 'local'),
+                 teacher_views: Sequence[str] = (ORIGINAL, ENHANCED, MIXED),
+                 student_views: Sequence[str] = VIEW_NAMES,
                  base_momentum: float = 0.996,
                  final_momentum: float = 1.0,
                  data_preprocessor: Optional[dict] = None,

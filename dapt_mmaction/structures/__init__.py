@@ -1,0 +1,1 @@
+"""Names shared by the data pipeline and the models (no heavy imports)."""
