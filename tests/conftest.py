@@ -1,6 +1,14 @@
-"""Shared pytest fixtures: paths to ../shared data and a video writer."""
+"""Shared pytest fixtures and helpers: paths to ../shared data, a video
+writer, tiny open_clip configs, the tools loader, the SCI weights.
+
+Import the constants and helpers with ``from conftest import ...``.
+"""
+import copy
+import importlib.util
 import os
 import os.path as osp
+import sys
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -14,7 +22,57 @@ SHARED = osp.join(osp.dirname(REPO), 'shared')
 SCI_WEIGHTS = osp.join(SHARED, 'sci', 'weights')
 SCI_IMAGES = osp.join(SHARED, 'sci', 'images')
 
+#: A random open_clip ViT-B-16 small enough for tests (seconds on a CPU).
+TINY_CLIP_KWARGS = dict(
+    embed_dim=32,
+    vision_cfg=dict(image_size=32, layers=3, width=64, head_width=32,
+                    patch_size=16),
+    text_cfg=dict(context_length=77, vocab_size=49408, width=32, heads=2,
+                  layers=2))
+
 torch.set_num_threads(min(2, os.cpu_count() or 1))
+
+
+def tiny_clip_kwargs(**overrides) -> dict:
+    """``open_clip.create_model`` kwargs of a tiny ViT (a fresh copy).
+
+    Args:
+        **overrides: Top-level kwargs to replace; ``vision_cfg`` and
+            ``text_cfg`` dicts are merged into the tiny ones, e.g.
+            ``tiny_clip_kwargs(vision_cfg=dict(layers=2))``.
+    """
+    kwargs = copy.deepcopy(TINY_CLIP_KWARGS)
+    for key, value in overrides.items():
+        if key in ('vision_cfg', 'text_cfg'):
+            kwargs[key].update(value)
+        else:
+            kwargs[key] = value
+    return kwargs
+
+
+def load_tool(name: str) -> ModuleType:
+    """Import ``tools/<name>.py`` as a module (tools are not a package).
+
+    tools/ goes on ``sys.path``, as when a tool runs as a script, so that
+    tools importing a sibling (``dailyda_results`` -> ``arid_splits``) work.
+    """
+    tools = osp.join(REPO, 'tools')
+    if tools not in sys.path:
+        sys.path.insert(0, tools)
+    spec = importlib.util.spec_from_file_location(
+        name, osp.join(tools, f'{name}.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def sci_checkpoint() -> str:
+    """Path of the official SCI ``medium.pt`` weights (skip if absent)."""
+    path = osp.join(SCI_WEIGHTS, 'medium.pt')
+    if not osp.isfile(path):
+        pytest.skip(f'SCI weights not found at {path}')
+    return path
 
 
 @pytest.fixture(autouse=True)

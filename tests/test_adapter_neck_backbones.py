@@ -3,15 +3,11 @@ import open_clip
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import tiny_clip_kwargs
 
 from mmaction.registry import MODELS
 
-CLIP_KWARGS = dict(
-    embed_dim=32,
-    vision_cfg=dict(image_size=32, layers=3, width=64, head_width=32,
-                    patch_size=16),
-    text_cfg=dict(context_length=77, vocab_size=49408, width=32, heads=2,
-                  layers=2))
+CLIP_KWARGS = tiny_clip_kwargs()
 
 PAIRS = {
     'clip': (dict(type='CLIPVisionBackbone', arch='ViT-B-16',

@@ -3,11 +3,11 @@ import os.path as osp
 
 import pytest
 import torch
+from conftest import REPO
 from mmengine.config import Config
 
 from mmaction.registry import MODELS
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MODELS_DIR = osp.join(REPO, 'configs', '_base_', 'models')
 
 

@@ -1,14 +1,11 @@
 """tools/arid_splits.py: commands per split and the mean over splits."""
 import json
 import os
-import os.path as osp
-import sys
 
 import pytest
+from conftest import load_tool
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, osp.join(REPO, 'tools'))
-import arid_splits  # noqa: E402
+arid_splits = load_tool('arid_splits')
 
 
 def _metrics(root, split, stamp, top1, top5):

@@ -4,6 +4,7 @@ import warnings
 import open_clip
 import pytest
 import torch
+from conftest import tiny_clip_kwargs
 from open_clip.factory import load_checkpoint as open_clip_load_checkpoint
 from open_clip.transformer import QuickGELU
 
@@ -11,14 +12,8 @@ from dapt_mmaction.models.backbones.clip_vision_backbone import \
     resolve_quick_gelu
 from mmaction.registry import MODELS
 
-TEXT_CFG = dict(context_length=77, vocab_size=49408, width=32, heads=2,
-                layers=2)
-
-
 def tiny_kwargs(image_size=32):
-    return dict(embed_dim=32, text_cfg=TEXT_CFG,
-                vision_cfg=dict(image_size=image_size, layers=3, width=64,
-                                head_width=32, patch_size=16))
+    return tiny_clip_kwargs(vision_cfg=dict(image_size=image_size))
 
 
 def tiny_clip(image_size=32, seed=0, **kwargs):

@@ -1,23 +1,18 @@
 """tools/count_params_flops.py against hand counts and upstream models."""
-import importlib.util
 import os.path as osp
 
 import open_clip
 import pytest
+from conftest import REPO, load_tool
 from mmengine.config import Config
 
 from mmaction.registry import MODELS
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location(
-        'count_params_flops', osp.join(REPO, 'tools', 'count_params_flops.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('count_params_flops')
 
 
 def vit_flops(size, patch, width, layers, embed, mlp_ratio=4):

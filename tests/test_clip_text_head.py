@@ -3,14 +3,11 @@ import open_clip
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import tiny_clip_kwargs
 
 from mmaction.registry import MODELS
 
-TINY = dict(embed_dim=32,
-            vision_cfg=dict(image_size=32, layers=1, width=64, head_width=32,
-                            patch_size=16),
-            text_cfg=dict(context_length=77, vocab_size=49408, width=32,
-                          heads=2, layers=2))
+TINY = tiny_clip_kwargs(vision_cfg=dict(layers=1))
 NAMES = ['moving_left', 'moving_right', 'spinning']
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import REPO
 from mmengine.config import Config
 
 from mmaction.registry import HOOKS, MODELS
@@ -15,7 +16,6 @@ from dapt_mmaction.datasets.list_converters import DAILY_DA_CLASSES
 from dapt_mmaction.engine.labelers import ModelLabeler
 from test_clip_text_head import TINY
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SOURCES = dict(k600=['kinetics'], mit=['mit'], h51=['hmdb51'],
                daily=['kinetics', 'mit', 'hmdb51'])
 ADAPT = dict(sfvda_dapt_clip_k600_arid='k600', sfvda_dapt_clip_mit_arid='mit',

@@ -5,10 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO, load_tool
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, osp.join(REPO, 'tools'))
-import dailyda_results  # noqa: E402
+dailyda_results = load_tool('dailyda_results')
 
 
 def _run_dir(root, name, top1, pl=None):

@@ -3,15 +3,13 @@ import copy
 
 import pytest
 import torch
+from conftest import tiny_clip_kwargs
 from mmengine.optim import build_optim_wrapper
 
 from mmaction.registry import MODELS
 
-TINY_CLIP = dict(embed_dim=32,
-                 vision_cfg=dict(image_size=32, layers=2, width=64,
-                                 head_width=32, patch_size=16),
-                 text_cfg=dict(context_length=77, vocab_size=49408, width=32,
-                               heads=2, layers=1))
+TINY_CLIP = tiny_clip_kwargs(vision_cfg=dict(layers=2),
+                             text_cfg=dict(layers=1))
 VIEWS = ('original', 'enhanced', 'mixed', 'local')
 
 

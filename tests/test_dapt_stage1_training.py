@@ -9,12 +9,12 @@ import sys
 
 import pytest
 import torch
+from conftest import REPO, SCI_WEIGHTS
 
 from dapt_mmaction.checkpoint import load_checkpoint_file
 from dapt_mmaction.datasets.toy_data import generate_toy_dataset
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-SCI = osp.join(osp.dirname(REPO), 'shared', 'sci', 'weights', 'medium.pt')
+SCI = osp.join(SCI_WEIGHTS, 'medium.pt')
 CONFIG = osp.join(REPO, 'configs', 'dapt_clip_toy.py')
 TINY = ['train_dataloader.batch_size=2', 'train_dataloader.num_workers=1',
         # re-seeded workers each epoch: a resumed epoch sees the same

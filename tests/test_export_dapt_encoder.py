@@ -5,14 +5,13 @@ import sys
 
 import pytest
 import torch
+from conftest import REPO, load_tool
 from mmengine.logging import MMLogger
 
 from mmaction.registry import MODELS
 from test_dapt_self_distiller import TINY_CLIP, build
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, osp.join(REPO, 'tools'))
-from export_dapt_encoder import export_encoder  # noqa: E402
+export_encoder = load_tool('export_dapt_encoder').export_encoder
 
 
 def recognizer(init_checkpoint=None):

@@ -3,13 +3,13 @@ Runner would build (tiny modules swapped in, the config's optim_wrapper)."""
 import os.path as osp
 
 import pytest
+from conftest import REPO
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 
 from mmaction.registry import MODELS
 from test_clip_text_head import TINY
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def tiny_finetune_model(cfg):

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import REPO, load_tool, tiny_clip_kwargs
 from mmengine.dataset import pseudo_collate
 
 from dapt_mmaction.visualization import VideoGradCAM
@@ -15,13 +16,9 @@ from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmaction.utils.gradcam_utils import GradCAM
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TOOL = osp.join(REPO, 'tools', 'visualize_gradcam.py')
-CLIP_KWARGS = dict(embed_dim=32,
-                   vision_cfg=dict(image_size=32, layers=2, width=64,
-                                   head_width=32, patch_size=16),
-                   text_cfg=dict(context_length=77, vocab_size=49408,
-                                 width=32, heads=2, layers=1))
+CLIP_KWARGS = tiny_clip_kwargs(vision_cfg=dict(layers=2),
+                               text_cfg=dict(layers=1))
 NUM_CLASSES = 3
 FRAMES = 4
 SIZE = 64  # 4 x 4 patches of 16 px
@@ -282,14 +279,6 @@ def test_tool_animation_and_size_override(tool_files):
     assert gif.size == (3 * 32 + 2 * 2, 32)
 
 
-def load_tool():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location('visualize_gradcam', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize('which', ['checkpoint', 'video'])
 def test_tool_missing_files_are_named(tool_files, which):
     root, config, checkpoint, video = tool_files
@@ -298,7 +287,7 @@ def test_tool_missing_files_are_named(tool_files, which):
     args[1 if which == 'checkpoint' else 2] = str(missing)
     with pytest.raises(FileNotFoundError,
                        match=f'{which} file not found: .*{missing.name}'):
-        load_tool().main(args)
+        load_tool('visualize_gradcam').main(args)
     assert not (root / 'x.png').exists()
 
 

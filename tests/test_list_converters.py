@@ -1,9 +1,9 @@
 """Official ARID / Daily-DA lists -> mmaction2 VideoDataset lists."""
-import importlib.util
 import os.path as osp
 
 import numpy as np
 import pytest
+from conftest import load_tool
 
 from dapt_mmaction.datasets.list_converters import (
     ARID_CLASSES, ARID_TO_DAILY_DA_LABEL, DAILY_DA_CLASSES, ListFormatError,
@@ -12,7 +12,6 @@ from dapt_mmaction.datasets.list_converters import (
 from dapt_mmaction.datasets.video_io import write_video
 from mmaction.registry import DATASETS
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def write_bytes(path, text, newline='\n'):
@@ -20,14 +19,6 @@ def write_bytes(path, text, newline='\n'):
     with open(path, 'wb') as f:
         f.write(text.replace('\n', newline).encode())
     return str(path)
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(
-        name, osp.join(REPO, 'tools', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # ARID v1.0 (list_cvt/ARID_split1_train.txt): LF, .avi, index from 0

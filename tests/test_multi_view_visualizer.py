@@ -1,5 +1,4 @@
 """tools/visualize_views.py: grid layout and the CLI on the toy config."""
-import importlib.util
 import os.path as osp
 import random
 
@@ -7,16 +6,13 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from conftest import REPO
+from conftest import REPO, load_tool
 from mmengine.config import Config
 from test_multi_view import SCI_CKPT, dark_video
 
 from mmaction.registry import DATASETS
 
-spec = importlib.util.spec_from_file_location(
-    'visualize_views', osp.join(REPO, 'tools', 'visualize_views.py'))
-visualize_views = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(visualize_views)
+visualize_views = load_tool('visualize_views')
 TOY_CONFIG = osp.join(REPO, 'configs', '_base_', 'datasets',
                       'dapt_multiview_toy.py')
 

@@ -11,6 +11,7 @@ import sys
 import numpy as np
 import pytest
 import torch
+from conftest import REPO
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
@@ -18,7 +19,6 @@ from mmengine.registry import init_default_scope
 from mmaction.registry import DATASETS, MODELS
 from dapt_mmaction.datasets.video_io import write_video
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BASE = osp.join(REPO, 'configs', 'sfvda_r2plus1d_toy.py')
 CLASSES = 3
 PIPELINE = [

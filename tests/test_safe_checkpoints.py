@@ -6,11 +6,11 @@ import sys
 
 import pytest
 import torch
+from conftest import REPO
 from mmengine.runner.checkpoint import CheckpointLoader
 
 from dapt_mmaction.checkpoint import UnsafeCheckpointError, load_checkpoint_file
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class _Exploit:

@@ -150,14 +150,14 @@ def test_clear_errors(tmp_path):
         t(dict(frames=[]))
 
 
-def test_frame_enhancer_interface_and_worker_rebuild():
+def test_frame_enhancer_interface_and_worker_rebuild(sci_checkpoint):
     """SCINet's enhance_uint8 (numba when installed) matches the generic
     FrameEnhancer path (enhance() in chunks, rounded) up to one level; a
     pickled transform carries no network and rebuilds the same one."""
     import pickle
 
     from dapt_mmaction.enhancers import FrameEnhancer
-    net = SCINet(checkpoint=CKPT)
+    net = SCINet(checkpoint=sci_checkpoint)
     frames = dark_frames(t=5, h=16, w=24)
     x = torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 255
     with torch.no_grad():
@@ -168,7 +168,7 @@ def test_frame_enhancer_interface_and_worker_rebuild():
     assert generic.dtype == fast.dtype == np.uint8
     assert generic.shape == frames.shape
     assert np.abs(generic.astype(int) - fast).max() <= 1
-    t = SCIEnhance(checkpoint=CKPT)
+    t = SCIEnhance(checkpoint=sci_checkpoint)
     expected = t.enhance_frames(frames)
     copy = pickle.loads(pickle.dumps(t))
     assert copy._enhancer is None

@@ -1,5 +1,4 @@
 """tools/enhance_videos.py: offline enhancement of a VideoDataset list."""
-import importlib.util
 import os
 import os.path as osp
 
@@ -7,19 +6,11 @@ import cv2
 import decord
 import numpy as np
 import pytest
-from conftest import REPO, SCI_WEIGHTS
+from conftest import SCI_WEIGHTS, load_tool
 
 from dapt_mmaction.datasets.transforms.enhance_frames import SCIEnhance
 
 CKPT = osp.join(SCI_WEIGHTS, 'medium.pt')
-
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'enhance_videos', osp.join(REPO, 'tools', 'enhance_videos.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def dark_clip(t, seed):
@@ -43,7 +34,7 @@ def dataset(tmp_path, make_video):
 
 
 def test_video_outputs_resume_and_list(tmp_path, dataset):
-    tool = load_tool()
+    tool = load_tool('enhance_videos')
     root, listing = dataset
     out_root = tmp_path / 'enhanced'
     argv = [str(listing), '--root', str(root), '--out-root', str(out_root),
@@ -72,7 +63,7 @@ def test_video_outputs_resume_and_list(tmp_path, dataset):
 
 
 def test_frame_folders_for_rawframe_datasets(tmp_path, dataset):
-    tool = load_tool()
+    tool = load_tool('enhance_videos')
     root, listing = dataset
     out_root = tmp_path / 'frames'
     tool.main([str(listing), '--root', str(root), '--out-root',
@@ -91,7 +82,7 @@ def test_frame_folders_for_rawframe_datasets(tmp_path, dataset):
 
 
 def test_corrupt_video_is_named(tmp_path, dataset):
-    tool = load_tool()
+    tool = load_tool('enhance_videos')
     root, listing = dataset
     (root / 'broken.mp4').write_bytes(b'\x00\x01 this is not a video')
     listing.write_text('a/one.mp4 3\nbroken.mp4 1\ntwo.avi.mp4 5\n')

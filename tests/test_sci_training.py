@@ -1,12 +1,11 @@
 """SCITrainingNet's loss against upstream's formula, and tools/train_sci.py."""
-import importlib.util
 import os.path as osp
 
 import cv2
 import numpy as np
 import pytest
 import torch
-from conftest import REPO, SCI_WEIGHTS
+from conftest import SCI_WEIGHTS, load_tool
 from mmaction.registry import MODELS
 
 from dapt_mmaction.datasets.transforms.enhance_frames import SCIEnhance
@@ -118,14 +117,6 @@ def test_state_dict_layout_is_upstreams(tmp_path):
     with torch.no_grad():
         for a, b in zip(sci(x), fresh(x)):
             assert torch.equal(a, b)
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(
-        name, osp.join(REPO, 'tools', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def dark_scene(i, size=64):

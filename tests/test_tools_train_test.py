@@ -9,11 +9,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO
 
 import mmaction
 from dapt_mmaction.datasets.toy_data import generate_toy_dataset
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = osp.join(REPO, 'configs', 'baseline_r3dtiny_toy.py')
 TINY = ['train_dataloader.batch_size=4', 'val_dataloader.batch_size=4',
         'test_dataloader.batch_size=4', 'default_hooks.logger.interval=1',
