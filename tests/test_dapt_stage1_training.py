@@ -12,7 +12,7 @@ import torch
 from conftest import REPO, SCI_WEIGHTS
 
 from dapt_mmaction.checkpoint import load_checkpoint_file
-from dapt_mmaction.datasets.toy_data import generate_toy_dataset
+from dapt_mmaction.toydata.motion import generate_toy_dataset
 
 SCI = osp.join(SCI_WEIGHTS, 'medium.pt')
 CONFIG = osp.join(REPO, 'configs', 'dapt_clip_toy.py')

@@ -12,7 +12,7 @@ import pytest
 from conftest import REPO
 
 import mmaction
-from dapt_mmaction.datasets.toy_data import generate_toy_dataset
+from dapt_mmaction.toydata.motion import generate_toy_dataset
 
 CONFIG = osp.join(REPO, 'configs', 'baseline_r3dtiny_toy.py')
 TINY = ['train_dataloader.batch_size=4', 'val_dataloader.batch_size=4',

@@ -9,11 +9,11 @@ import decord
 import numpy as np
 import pytest
 
-from dapt_mmaction.datasets.toy_data import (OPPOSITE_CLASS, TOY_CLASSES,
-                                             CameraModel, ToyMotion,
-                                             generate_toy_dataset,
-                                             object_poses, render_radiance,
-                                             sample_motion, sample_scene)
+from dapt_mmaction.toydata.motion import (OPPOSITE_CLASS, TOY_CLASSES,
+                                          CameraModel, ToyMotion,
+                                          generate_toy_dataset, object_poses,
+                                          render_radiance, sample_motion,
+                                          sample_scene)
 from mmaction.registry import DATASETS
 
 # a tiny set: all six classes, 3 scenes (2 train + 1 test), an odd number

@@ -11,7 +11,7 @@ matches); other parameters need ``--overwrite`` or another folder.
 import argparse
 import sys
 
-from dapt_mmaction.datasets.toy_data import TOY_CLASSES, generate_toy_dataset
+from dapt_mmaction.toydata.motion import TOY_CLASSES, generate_toy_dataset
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -16,7 +16,7 @@ only in a 15-100x lower exposure, which leaves few photons per pixel: dark,
 noisy, coarsely quantised frames like those of ARID.
 
 Example:
-    >>> from dapt_mmaction.datasets.toy_data import generate_toy_dataset
+    >>> from dapt_mmaction.toydata.motion import generate_toy_dataset
     >>> info = generate_toy_dataset('data/toy')
     >>> info['lists']['dark_test']
     'data/toy/dark_test.txt'
@@ -33,9 +33,8 @@ from typing import Dict, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+from dapt_mmaction.datasets.video_io import write_video
 from dapt_mmaction.fileio import atomic_write_text
-
-from .video_io import write_video
 
 #: Class names in label order; CLIP-promptable ("a video of ... moving left").
 TOY_CLASSES = ('moving left', 'moving right', 'moving up', 'moving down',
@@ -483,19 +482,8 @@ def generate_toy_dataset(out_dir: str,
         ``num_videos``, ``seconds`` and ``skipped`` (True when the data
         was already there).
     """
-    if not 2 <= num_classes <= len(TOY_CLASSES):
-        raise ValueError(f'num_classes must be in 2..{len(TOY_CLASSES)}, '
-                         f'got {num_classes}')
-    if not 0 < test_clips_per_class < clips_per_class:
-        raise ValueError('need 0 < test_clips_per_class < clips_per_class, '
-                         f'got {test_clips_per_class} and {clips_per_class}')
-    if num_frames < 2:
-        raise ValueError(f'num_frames must be >= 2, got {num_frames}')
-    if height < 32 or width < 32 or height % 2 or width % 2:
-        raise ValueError('height and width must be even and >= 32, got '
-                         f'{height} x {width}')
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f'seed must be a non-negative int, got {seed!r}')
+    _check_arguments(num_classes, clips_per_class, test_clips_per_class,
+                     num_frames, height, width, seed)
     camera_cfg = dict(full_well=float(full_well),
                       read_noise=float(read_noise), gamma=float(gamma),
                       bright_exposure=tuple(map(float, bright_exposure)),
@@ -517,27 +505,90 @@ def generate_toy_dataset(out_dir: str,
                 classes_file=osp.join(out_dir, 'classes.txt'), lists=lists,
                 manifest=manifest_path)
 
-    old = _read_manifest(manifest_path)
-    if old is not None:
-        old_params = dict(old.get('params', {}))
-        if old_params == params and _all_files_exist(out_dir, old):
-            return dict(info, num_videos=old['counts']['videos'],
-                        seconds=0.0, skipped=True)
-        # same request, older generator: ours to replace
-        old_params['generator_version'] = GENERATOR_VERSION
-        if old_params != params and not overwrite:
-            raise FileExistsError(
-                f'{manifest_path} holds a toy data set made with other '
-                f'parameters ({old.get("params")}); pass overwrite=True '
-                '(--overwrite) or choose another folder')
-        _remove_listed(out_dir, old)
+    existing = _existing_dataset(out_dir, manifest_path, params, overwrite)
+    if existing is not None:
+        return dict(info, num_videos=existing['counts']['videos'],
+                    seconds=0.0, skipped=True)
 
     start = time.perf_counter()
     os.makedirs(out_dir, exist_ok=True)
-    lines = {name: [] for name in lists}
-    num_train = clips_per_class - test_clips_per_class
+    lines = _write_videos(video_root, classes, params, camera_cfg,
+                          list(lists))
+    for name, path in lists.items():
+        atomic_write_text(path, ''.join(f'{line}\n' for line in lines[name]))
+    atomic_write_text(info['classes_file'], ''.join(f'{c}\n' for c in classes))
+    seconds = time.perf_counter() - start
+    counts = dict(videos=2 * clips_per_class * num_classes,
+                  **{name: len(v) for name, v in lines.items()})
+    manifest = dict(params=params, classes=classes, counts=counts,
+                    lists={k: osp.basename(v) for k, v in lists.items()},
+                    video_root='videos', seconds=round(seconds, 2),
+                    versions=_versions())
+    # written last: an interrupted run leaves no manifest and is redone
+    atomic_write_text(manifest_path, json.dumps(manifest, indent=2) + '\n')
+    return dict(info, num_videos=counts['videos'], seconds=seconds,
+                skipped=False)
+
+
+def _check_arguments(num_classes: int, clips_per_class: int,
+                     test_clips_per_class: int, num_frames: int,
+                     height: int, width: int, seed: int) -> None:
+    """Reject sizes the generator or decord cannot work with."""
+    if not 2 <= num_classes <= len(TOY_CLASSES):
+        raise ValueError(f'num_classes must be in 2..{len(TOY_CLASSES)}, '
+                         f'got {num_classes}')
+    if not 0 < test_clips_per_class < clips_per_class:
+        raise ValueError('need 0 < test_clips_per_class < clips_per_class, '
+                         f'got {test_clips_per_class} and {clips_per_class}')
+    if num_frames < 2:
+        raise ValueError(f'num_frames must be >= 2, got {num_frames}')
+    if height < 32 or width < 32 or height % 2 or width % 2:
+        raise ValueError('height and width must be even and >= 32, got '
+                         f'{height} x {width}')
+    if not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f'seed must be a non-negative int, got {seed!r}')
+
+
+def _existing_dataset(out_dir: str, manifest_path: str, params: dict,
+                      overwrite: bool) -> Optional[dict]:
+    """The manifest of a complete set made with ``params``, else None.
+
+    A set made with other parameters is removed when ``overwrite`` (or when
+    only the generator version differs), else a FileExistsError is raised.
+    """
+    old = _read_manifest(manifest_path)
+    if old is None:
+        return None
+    old_params = dict(old.get('params', {}))
+    if old_params == params and _all_files_exist(out_dir, old):
+        return old
+    # same request, older generator: ours to replace
+    old_params['generator_version'] = GENERATOR_VERSION
+    if old_params != params and not overwrite:
+        raise FileExistsError(
+            f'{manifest_path} holds a toy data set made with other '
+            f'parameters ({old.get("params")}); pass overwrite=True '
+            '(--overwrite) or choose another folder')
+    _remove_listed(out_dir, old)
+    return None
+
+
+def _write_videos(video_root: str, classes: Sequence[str], params: dict,
+                  camera_cfg: dict, list_names: Sequence[str]
+                  ) -> Dict[str, list]:
+    """Render and write every clip; returns the list lines per list name.
+
+    Scene ``s`` of every class shares background, object and middle pose;
+    the last ``test_clips_per_class`` scenes are the test split. The first
+    video written is decoded back once (:func:`_check_decodes`).
+    """
+    seed, fps = params['seed'], params['fps']
+    num_frames, height, width = (params['num_frames'], params['height'],
+                                 params['width'])
+    num_train = params['clips_per_class'] - params['test_clips_per_class']
+    lines = {name: [] for name in list_names}
     checked = False
-    for scene_index in range(clips_per_class):
+    for scene_index in range(params['clips_per_class']):
         split = 'train' if scene_index < num_train else 'test'
         for label, class_name in enumerate(classes):
             scene_rng, motion_rng, camera_rngs = _clip_rngs(
@@ -556,20 +607,7 @@ def generate_toy_dataset(out_dir: str,
                     _check_decodes(path, num_frames, height, width)
                     checked = True
                 lines[f'{domain}_{split}'].append(f'{relpath} {label}')
-    for name, path in lists.items():
-        atomic_write_text(path, ''.join(f'{line}\n' for line in lines[name]))
-    atomic_write_text(info['classes_file'], ''.join(f'{c}\n' for c in classes))
-    seconds = time.perf_counter() - start
-    counts = dict(videos=2 * clips_per_class * num_classes,
-                  **{name: len(v) for name, v in lines.items()})
-    manifest = dict(params=params, classes=classes, counts=counts,
-                    lists={k: osp.basename(v) for k, v in lists.items()},
-                    video_root='videos', seconds=round(seconds, 2),
-                    versions=_versions())
-    # written last: an interrupted run leaves no manifest and is redone
-    atomic_write_text(manifest_path, json.dumps(manifest, indent=2) + '\n')
-    return dict(info, num_videos=counts['videos'], seconds=seconds,
-                skipped=False)
+    return lines
 
 
 def _read_manifest(path: str) -> Optional[dict]:
