@@ -153,6 +153,65 @@ if NUMBA_AVAILABLE:
             for x in range(width):
                 out[x] = _F(src[x]) / _F255
 
+    @njit(inline='always', fastmath=_FASTMATH, error_model='numpy')
+    def _input_row(src, step, dest, planar, count, pitch, width):
+        """Stage 0: row ``step`` of every frame, uint8 -> float in [0, 1]."""
+        for g in range(count):
+            base = g * pitch + 1
+            _load_pixels(src[g, step], planar, dest[:, base:base + width],
+                         width)
+
+    @njit(inline='always', fastmath=_FASTMATH, error_model='numpy')
+    def _conv_stage_row(ring, stage, row, height, zero, w, b, acc, span,
+                        residual, count, pitch, width):
+        """Row ``row`` of stage ``stage`` from three rows of the previous.
+
+        ``residual`` False: ReLU(in_conv(x)) (stage 1); True: the shared
+        block ``f + ReLU(BN(conv(f)))`` with BN folded into ``w, b``.
+        """
+        feat = _row(ring, stage - 1, row, height, zero)
+        _conv_row(_row(ring, stage - 1, row - 1, height, zero), feat,
+                  _row(ring, stage - 1, row + 1, height, zero), w, b, acc,
+                  span)
+        dest = ring[stage, row % ring.shape[1]]
+        for c in range(3):
+            if residual:
+                for x in range(span):
+                    dest[c, x + 1] = feat[c, x + 1] + max(acc[c, x], _ZERO)
+            else:
+                for x in range(span):
+                    dest[c, x + 1] = max(acc[c, x], _ZERO)
+        _zero_gaps(dest, count, pitch, width)
+
+    @njit(inline='always', fastmath=_FASTMATH, error_model='numpy')
+    def _enhanced_tail(acc, image, as_float, result8, span):
+        """sigmoid(out_conv) -> illumination -> x / illumination, planar.
+
+        Float results overwrite ``acc``; uint8 ones (rounded half up and
+        converted in the same loop) go to ``result8``.
+        """
+        for c in range(3):
+            z, xs = acc[c], image[c]
+            if as_float:
+                for x in range(span):
+                    z[x] = _enhanced_value(z[x], xs[x + 1])
+            else:
+                r8 = result8[c]
+                for x in range(span):
+                    value = _enhanced_value(z[x], xs[x + 1])
+                    r8[x] = np.uint8(value * _F255 + _HALF)
+
+    @njit(inline='always')
+    def _interleave(planes, base, width, out):
+        """Planar row ``planes[:, base:base + width]`` -> interleaved 3W."""
+        c0 = planes[0, base:base + width]
+        c1 = planes[1, base:base + width]
+        c2 = planes[2, base:base + width]
+        for x in range(width):
+            out[3 * x] = c0[x]
+            out[3 * x + 1] = c1[x]
+            out[3 * x + 2] = c2[x]
+
     @njit(fastmath=_FASTMATH, error_model='numpy')
     def _enhance_group(src, dst, dst_float, as_float, in_w, in_b, mid_w,
                        mid_b, out_w, out_b, layers):
@@ -179,78 +238,31 @@ if NUMBA_AVAILABLE:
         planar = np.empty((3, width), dtype=np.uint8)
         result8 = np.empty((3, span), dtype=np.uint8)
         for step in range(height + stages):
-            if step < height:  # stage 0: uint8 -> float in [0, 1]
-                dest = ring[0, step % depth]
-                for g in range(count):
-                    base = g * pitch + 1
-                    _load_pixels(src[g, step], planar,
-                                 dest[:, base:base + width], width)
-            row = step - 1  # stage 1: ReLU(in_conv)
-            if 0 <= row < height:
-                _conv_row(_row(ring, 0, row - 1, height, zero),
-                          _row(ring, 0, row, height, zero),
-                          _row(ring, 0, row + 1, height, zero),
-                          in_w, in_b, acc, span)
-                dest = ring[1, row % depth]
-                for c in range(3):
-                    for x in range(span):
-                        dest[c, x + 1] = max(acc[c, x], _ZERO)
-                _zero_gaps(dest, count, pitch, width)
-            for block in range(layers):  # f + ReLU(BN(conv(f))), BN folded
-                stage = block + 2
-                row = step - stage
-                if 0 <= row < height:
-                    feat = _row(ring, stage - 1, row, height, zero)
-                    _conv_row(_row(ring, stage - 1, row - 1, height, zero),
-                              feat,
-                              _row(ring, stage - 1, row + 1, height, zero),
-                              mid_w, mid_b, acc, span)
-                    dest = ring[stage, row % depth]
-                    for c in range(3):
-                        for x in range(span):
-                            dest[c, x + 1] = feat[c, x + 1] + max(
-                                acc[c, x], _ZERO)
-                    _zero_gaps(dest, count, pitch, width)
-            row = step - stages  # sigmoid(out_conv) -> illumination -> r
+            if step < height:
+                _input_row(src, step, ring[0, step % depth], planar, count,
+                           pitch, width)
+            if 0 <= step - 1 < height:
+                _conv_stage_row(ring, 1, step - 1, height, zero, in_w, in_b,
+                                acc, span, False, count, pitch, width)
+            for stage in range(2, stages):
+                if 0 <= step - stage < height:
+                    _conv_stage_row(ring, stage, step - stage, height, zero,
+                                    mid_w, mid_b, acc, span, True, count,
+                                    pitch, width)
+            row = step - stages  # output: needs input row ``row`` again
             if 0 <= row < height:
                 last = stages - 1
                 _conv_row(_row(ring, last, row - 1, height, zero),
                           _row(ring, last, row, height, zero),
                           _row(ring, last, row + 1, height, zero),
                           out_w, out_b, acc, span)
-                image = ring[0, row % depth]
-                # planar tail (uint8: rounded half up and converted in the
-                # same loop), then one interleaving copy per frame
-                for c in range(3):
-                    z, xs = acc[c], image[c]
+                _enhanced_tail(acc, ring[0, row % depth], as_float, result8,
+                               span)
+                for g in range(count):  # acc[:, g * pitch + x]: pixel x
                     if as_float:
-                        for x in range(span):
-                            z[x] = _enhanced_value(z[x], xs[x + 1])
+                        _interleave(acc, g * pitch, width, dst_float[g, row])
                     else:
-                        r8 = result8[c]
-                        for x in range(span):
-                            value = _enhanced_value(z[x], xs[x + 1])
-                            r8[x] = np.uint8(value * _F255 + _HALF)
-                for g in range(count):
-                    base = g * pitch  # acc[:, base + x] is pixel x of g
-                    if as_float:
-                        c0 = acc[0, base:base + width]
-                        c1 = acc[1, base:base + width]
-                        c2 = acc[2, base:base + width]
-                        out_float = dst_float[g, row]
-                        for x in range(width):
-                            out_float[3 * x] = c0[x]
-                            out_float[3 * x + 1] = c1[x]
-                            out_float[3 * x + 2] = c2[x]
-                    else:
-                        c0 = result8[0, base:base + width]
-                        c1 = result8[1, base:base + width]
-                        c2 = result8[2, base:base + width]
-                        out_u8 = dst[g, row]
-                        for x in range(width):
-                            out_u8[3 * x] = c0[x]
-                            out_u8[3 * x + 1] = c1[x]
-                            out_u8[3 * x + 2] = c2[x]
+                        _interleave(result8, g * pitch, width, dst[g, row])
 
     @njit(cache=True, error_model='numpy')
     def _enhance_serial(frames, dst, dst_float, as_float, in_w, in_b, mid_w,
