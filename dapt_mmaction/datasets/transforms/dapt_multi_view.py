@@ -152,21 +152,7 @@ class DAPTMultiView(BaseTransform):
                  short_video: str = 'repeat',
                  num_threads: int = 1,
                  backend_args: Optional[dict] = None) -> None:
-        views = tuple(views)
-        unknown = [v for v in views if v not in VIEW_NAMES]
-        if not views or unknown or len(set(views)) != len(views):
-            raise ValueError(f'DAPTMultiView: views must be distinct names '
-                             f'from {VIEW_NAMES}, got {views!r}')
-        self.views = tuple(v for v in VIEW_NAMES if v in views)
-        if enhance_on not in ENHANCE_PLACES:
-            raise ValueError(f'DAPTMultiView: enhance_on must be one of '
-                             f'{ENHANCE_PLACES}, got {enhance_on!r}')
-        self.enhance_on = enhance_on
-        # enhanced and mixed are derived from the original view's frames
-        derived = tuple(v for v in ENHANCED_VIEWS if v in views)
-        self.device_views = derived if enhance_on == 'device' else ()
-        self._needs_enhanced = bool(derived) and not self.device_views
-        self._needs_original = bool(derived) or ORIGINAL in views
+        self._set_views(views, enhance_on)
         if mask_mode not in MASK_MODES:
             raise ValueError(f'DAPTMultiView: mask_mode must be one of '
                              f'{MASK_MODES}, got {mask_mode!r}')
@@ -179,15 +165,7 @@ class DAPTMultiView(BaseTransform):
             'local_clip_len')
         self.crop_size = _as_wh(crop_size, 'crop_size')
         self.local_crop_size = _as_wh(local_crop_size, 'local_crop_size')
-        self.patch_size = int(patch_size)
-        if MIXED in views:
-            width, height = self.crop_size
-            if (self.patch_size <= 0 or width % self.patch_size
-                    or height % self.patch_size):
-                raise ValueError(
-                    f'DAPTMultiView: patch_size={patch_size} does not divide '
-                    f'crop_size (w={width}, h={height}); the mixed view needs '
-                    f'a whole grid of P x P patches (e.g. 224 with P=16)')
+        self.patch_size = self._check_patch_size(patch_size)
         self.mask_mode = mask_mode
         self.short_video = short_video
         self.num_threads = num_threads
@@ -209,22 +187,56 @@ class DAPTMultiView(BaseTransform):
         self.local_spatial = self._spatial_pipeline(
             local_area_range, aspect_ratio_range, self.local_crop_size,
             flip_ratio, interpolation)
+        self.enhancer = self._build_enhancer(enhancer)
 
-        self.enhancer = None
+    def _set_views(self, views: Sequence[str], enhance_on: str) -> None:
+        """Check ``views`` and ``enhance_on``; note which views need what."""
+        views = tuple(views)
+        unknown = [v for v in views if v not in VIEW_NAMES]
+        if not views or unknown or len(set(views)) != len(views):
+            raise ValueError(f'DAPTMultiView: views must be distinct names '
+                             f'from {VIEW_NAMES}, got {views!r}')
+        self.views = tuple(v for v in VIEW_NAMES if v in views)
+        if enhance_on not in ENHANCE_PLACES:
+            raise ValueError(f'DAPTMultiView: enhance_on must be one of '
+                             f'{ENHANCE_PLACES}, got {enhance_on!r}')
+        self.enhance_on = enhance_on
+        # enhanced and mixed are derived from the original view's frames
+        derived = tuple(v for v in ENHANCED_VIEWS if v in views)
+        self.device_views = derived if enhance_on == 'device' else ()
+        self._needs_enhanced = bool(derived) and not self.device_views
+        self._needs_original = bool(derived) or ORIGINAL in views
+
+    def _check_patch_size(self, patch_size: int) -> int:
+        """The mixed view needs P x P patches that tile ``crop_size``."""
+        if MIXED in self.views:
+            width, height = self.crop_size
+            if (int(patch_size) <= 0 or width % int(patch_size)
+                    or height % int(patch_size)):
+                raise ValueError(
+                    f'DAPTMultiView: patch_size={patch_size} does not divide '
+                    f'crop_size (w={width}, h={height}); the mixed view needs '
+                    f'a whole grid of P x P patches (e.g. 224 with P=16)')
+        return int(patch_size)
+
+    def _build_enhancer(self, enhancer: Optional[Union[dict, object]]
+                        ) -> Optional[object]:
+        """The worker-side enhancer, when a view made here needs one."""
         if self.device_views and enhancer is not None:
             raise ValueError(
                 "DAPTMultiView: with enhance_on='device' the views "
                 f'{self.device_views} are made by MultiViewDataPreprocessor('
                 'sci=dict(checkpoint=...)); remove enhancer (got '
                 f'{enhancer!r}) so that one set of SCI weights is in use')
-        if self._needs_enhanced:
-            if enhancer is None:
-                raise ValueError(
-                    'DAPTMultiView: views ' + repr(self.views) + ' need an '
-                    "enhancer, e.g. enhancer=dict(type='SCIEnhance', "
-                    "checkpoint='medium.pt')")
-            self.enhancer = (TRANSFORMS.build(enhancer)
-                             if isinstance(enhancer, dict) else enhancer)
+        if not self._needs_enhanced:
+            return None
+        if enhancer is None:
+            raise ValueError(
+                'DAPTMultiView: views ' + repr(self.views) + ' need an '
+                "enhancer, e.g. enhancer=dict(type='SCIEnhance', "
+                "checkpoint='medium.pt')")
+        return (TRANSFORMS.build(enhancer) if isinstance(enhancer, dict)
+                else enhancer)
 
     @staticmethod
     def _check_clip_len(value: int, name: str) -> int:
