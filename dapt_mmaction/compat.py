@@ -180,6 +180,49 @@ def _ddp_without_device_ids_on_cpu() -> None:
     MMDistributedDataParallel.__init__ = __init__
 
 
+def _check_video_lists() -> None:
+    """Check mmaction2 video lists when a dataset or a loop is built.
+
+    ``VideoDataset`` (and every subclass, ``PseudoLabelVideoDataset`` too)
+    checks its list against its ``num_classes`` while loading it; each loop
+    the Runner builds checks its lists against the model head's
+    ``num_classes``, which is all a ``VideoDataset`` built without one can
+    be checked against. See :mod:`dapt_mmaction.datasets.video_list_check`.
+    """
+    from mmaction.datasets import VideoDataset
+    from mmengine.runner import Runner
+
+    from .datasets.video_list_check import (check_lists_against_model,
+                                            check_video_list)
+    original = VideoDataset.load_data_list
+    if getattr(original, '_dapt_patched', False):
+        return
+
+    @functools.wraps(original)
+    def load_data_list(self):
+        classes = self.num_classes
+        if classes is None and self.metainfo.get('classes'):
+            classes = len(self.metainfo['classes'])
+        check_video_list(self.ann_file, classes, self.delimiter,
+                         self.multi_class)
+        return load_data_list.__wrapped__(self)
+
+    load_data_list._dapt_patched = True
+    VideoDataset.load_data_list = load_data_list
+
+    for name in ('build_train_loop', 'build_val_loop', 'build_test_loop'):
+        build = getattr(Runner, name)
+
+        def checked(self, loop, _build=build):
+            loop = _build(self, loop)
+            dataloader = getattr(loop, 'dataloader', None)
+            if dataloader is not None:
+                check_lists_against_model(dataloader.dataset, self.model)
+            return loop
+
+        setattr(Runner, name, functools.wraps(build)(checked))
+
+
 def apply() -> None:
     """Apply every fix once; safe to call repeatedly."""
     global _applied
@@ -191,4 +234,5 @@ def apply() -> None:
     _force_weights_only_in_mmengine()
     _gloo_when_no_cuda()
     _ddp_without_device_ids_on_cpu()
+    _check_video_lists()
     _applied = True
