@@ -223,6 +223,39 @@ def _check_video_lists() -> None:
         setattr(Runner, name, functools.wraps(build)(checked))
 
 
+def _name_videos_decord_cannot_read() -> None:
+    """Name the file and keep decord's reason when upstream decoding fails.
+
+    mmaction2's ``DecordInit`` lets decord's ``RuntimeError: Error reading
+    20000 bytes...`` through with no path, and ``DecordDecode`` a raw
+    ``DECORDError``. Wrapping the two registered transforms (rather than
+    registering replacements under their names) keeps users' configs and
+    upstream's code as they are and changes nothing but the error.
+    """
+    from mmaction.datasets.transforms.loading import DecordDecode, DecordInit
+
+    from .datasets.video_io import video_read_error
+    for transform_cls, action in (
+            (DecordInit, 'DecordInit cannot open it'),
+            (DecordDecode, 'DecordDecode cannot decode its frames')):
+        original = transform_cls.transform
+        if getattr(original, '_dapt_patched', False):
+            continue
+
+        def transform(self, results, _original=original, _action=action):
+            try:
+                return _original(self, results)
+            except FileNotFoundError:
+                raise  # upstream's message names the file already
+            except Exception as error:
+                raise video_read_error(results.get('filename'), _action,
+                                       error) from error
+
+        transform = functools.wraps(original)(transform)
+        transform._dapt_patched = True
+        transform_cls.transform = transform
+
+
 def apply() -> None:
     """Apply every fix once; safe to call repeatedly."""
     global _applied
@@ -235,4 +268,5 @@ def apply() -> None:
     _gloo_when_no_cuda()
     _ddp_without_device_ids_on_cpu()
     _check_video_lists()
+    _name_videos_decord_cannot_read()
     _applied = True

@@ -12,6 +12,7 @@ from mmengine import fileio
 
 from mmaction.datasets.transforms import Flip, RandomResizedCrop, Resize
 from mmaction.registry import TRANSFORMS
+from ..video_io import video_read_error
 
 #: Every view this transform can produce, in display order.
 VIEW_NAMES = ('original', 'enhanced', 'mixed', 'local')
@@ -266,9 +267,8 @@ class DAPTMultiView(BaseTransform):
             return decord.VideoReader(io.BytesIO(data),
                                       num_threads=self.num_threads)
         except Exception as error:  # decord raises RuntimeError/DECORDError
-            raise RuntimeError(
-                f'DAPTMultiView: cannot read video {filename} (corrupt or not '
-                f'a video): {str(error)[:200]}') from error
+            raise video_read_error(filename, 'DAPTMultiView cannot open it',
+                                   error, data) from error
 
     def _sample(self, sampler: BaseTransform, clip_len: int, view: str,
                 results: Dict) -> np.ndarray:
@@ -305,10 +305,9 @@ class DAPTMultiView(BaseTransform):
         try:
             frames = reader.get_batch(unique.tolist()).asnumpy()
         except Exception as error:
-            raise RuntimeError(
-                f'DAPTMultiView: cannot decode frames {unique.tolist()} of '
-                f'video {filename} (corrupt or truncated): '
-                f'{str(error)[:200]}') from error
+            raise video_read_error(
+                filename, f'DAPTMultiView cannot decode frames '
+                f'{unique.tolist()}', error) from error
         return [frames[j] for j in inverse.reshape(-1)]
 
     @staticmethod
