@@ -2,24 +2,38 @@
 
 The list holds the selected videos only, as ``<relative/path> <label>``
 lines, so it doubles as an ordinary ``VideoDataset`` annotation file. Both
-files are written under a temporary name and renamed, so a crash while
-labeling or writing leaves the previous labels as they were.
+files are written in full under temporary names and synced before either
+is renamed, the list first: a crash while labeling or writing leaves the
+previous labels as they were, and only a kill between the two renames
+can leave a new list beside the previous summary. Temporaries that a
+killed run left behind are removed by :func:`remove_stale_temporaries`.
 """
+import glob
 import json
+import os
+import re
 from typing import Dict, List, Sequence
 
 import numpy as np
 
-from ..datasets.list_converters import write_text_atomically, write_video_list
+from ..datasets.list_converters import format_video_list
 from .pseudo_label_selection import UNLABELED
+
+
+def _write_synced(path: str, text: str) -> None:
+    """Write ``text`` (LF endings) and sync it to disk."""
+    with open(path, 'w', newline='\n') as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def write_pseudo_labels(path: str, filenames: Sequence[str],
                         labels: np.ndarray, summary: Dict) -> None:
     """Write the list of selected videos and ``<path>.json``.
 
-    The summary goes first: a reader that finds a list also finds the
-    summary of a run at least as new.
+    Both are written and synced before either replaces its old version;
+    the list, which a resumed run reads, is renamed first.
 
     Args:
         path (str): The list file.
@@ -29,10 +43,55 @@ def write_pseudo_labels(path: str, filenames: Sequence[str],
     """
     if len(filenames) != len(labels):
         raise ValueError(f'{len(filenames)} videos but {len(labels)} labels')
-    write_text_atomically(f'{path}.json', json.dumps(summary, indent=2) + '\n')
-    write_video_list([(name, int(label))
-                      for name, label in zip(filenames, labels)
-                      if label != UNLABELED], path)
+    texts = [(path, format_video_list(
+        [(name, int(label)) for name, label in zip(filenames, labels)
+         if label != UNLABELED])),
+             (f'{path}.json', json.dumps(summary, indent=2) + '\n')]
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    temporaries = [f'{target}.tmp{os.getpid()}' for target, _ in texts]
+    try:
+        for tmp, (_, text) in zip(temporaries, texts):
+            _write_synced(tmp, text)
+        for tmp, (target, _) in zip(temporaries, texts):
+            os.replace(tmp, target)
+    finally:
+        for tmp in temporaries:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def remove_stale_temporaries(path: str) -> List[str]:
+    """Remove ``<path>.tmpNNN`` / ``<path>.json.tmpNNN`` of dead writers.
+
+    A run killed (SIGKILL, power loss) while writing leaves its temporary
+    behind; ``NNN`` is the writer's process id, so files of a process that
+    still runs are kept.
+
+    Args:
+        path (str): The pseudo-label list.
+
+    Returns:
+        list[str]: The files removed.
+    """
+    removed = []
+    for target in (path, f'{path}.json'):
+        for tmp in glob.glob(glob.escape(target) + '.tmp*'):
+            match = re.fullmatch(r'\.tmp(\d+)', tmp[len(target):])
+            if match is None or _process_alive(int(match.group(1))):
+                continue
+            os.remove(tmp)
+            removed.append(tmp)
+    return removed
 
 
 def read_pseudo_labels(path: str, filenames: Sequence[str],
