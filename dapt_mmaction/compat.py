@@ -12,6 +12,7 @@ import importlib.util
 import os
 import sys
 import types
+import warnings
 
 import torch
 
@@ -256,11 +257,28 @@ def _name_videos_decord_cannot_read() -> None:
         transform_cls.transform = transform
 
 
+MMCV_LITE_WARNING = (r'Fail to import ``MultiScaleDeformableAttention`` from '
+                     r'``mmcv\.ops\.multi_scale_deform_attn``, You should '
+                     r'install ``mmcv`` rather than ``mmcv-lite``')
+
+
+def _silence_mmcv_lite_warning() -> None:
+    """Hide mmcv-lite's warning about the missing deformable attention op.
+
+    mmcv-lite ships no compiled ops, so importing mmcv's transformer
+    bricks warns on every command; no component here uses that op. Only
+    this message is filtered, and it must be before mmcv is imported.
+    """
+    warnings.filterwarnings('ignore', message=MMCV_LITE_WARNING,
+                            category=UserWarning)
+
+
 def apply() -> None:
     """Apply every fix once; safe to call repeatedly."""
     global _applied
     if _applied:
         return
+    _silence_mmcv_lite_warning()  # first: the imports below load mmcv
     _stub_missing_drn()
     _allow_mmengine_checkpoint_globals()
     _history_buffer_state_without_methods()
