@@ -273,6 +273,78 @@ def _silence_mmcv_lite_warning() -> None:
                             category=UserWarning)
 
 
+def describe_distributed(dist_cfg: dict, distributed: bool,
+                         world_size: int) -> dict:
+    """What a run really uses, for the run header.
+
+    The configs ask for nccl (right on GPUs); without CUDA the processes
+    run gloo (:func:`_gloo_when_no_cuda`), and mmengine's header printed
+    the configured backend and "GPU number" regardless.
+
+    Args:
+        dist_cfg (dict): ``env_cfg['dist_cfg']`` as configured.
+        distributed (bool): Whether the runner is distributed.
+        world_size (int): Number of processes.
+
+    Returns:
+        dict: Header lines (name -> value), in order.
+    """
+    lines = {}
+    if distributed and torch.distributed.is_initialized():
+        backend = torch.distributed.get_backend()
+        used = dict(dist_cfg, backend=backend)
+        asked = dist_cfg.get('backend')
+        note = '' if asked in (None, backend) else (
+            f' (the config asks for {asked!r}; this machine has no CUDA, so '
+            f'the processes run {backend!r})')
+        lines['dist_cfg'] = f'{used}{note}'
+    else:
+        lines['dist_cfg'] = 'not used (one process)'
+    lines['World size'] = world_size
+    if torch.cuda.is_available():
+        lines['Device'] = f'cuda ({torch.cuda.device_count()} GPUs visible)'
+        lines['GPU number'] = world_size
+    else:
+        lines['Device'] = 'cpu (no CUDA)'
+    return lines
+
+
+def _true_run_header() -> None:
+    """Make the Runner's environment header say what actually runs."""
+    from collections import OrderedDict
+
+    from mmengine.runner import Runner
+    from mmengine.utils.dl_utils import collect_env
+    if getattr(Runner._log_env, '_dapt_patched', False):
+        return
+
+    def _log_env(self, env_cfg: dict) -> None:
+        # mmengine 0.10.7's Runner._log_env, with the distributed lines true
+        runtime_env = OrderedDict(
+            (k, v) for k, v in env_cfg.items() if k != 'dist_cfg')
+        runtime_env.update(self._randomness_cfg)
+        runtime_env['seed'] = self._seed
+        runtime_env['Distributed launcher'] = self._launcher
+        runtime_env['Distributed training'] = self._distributed
+        runtime_env.update(describe_distributed(
+            env_cfg.get('dist_cfg', {}), self._distributed,
+            self._world_size))
+        env_info = '\n    ' + '\n    '.join(
+            f'{k}: {v}' for k, v in collect_env().items())
+        runtime_env_info = '\n    ' + '\n    '.join(
+            f'{k}: {v}' for k, v in runtime_env.items())
+        dash_line = '-' * 60
+        self.logger.info('\n' + dash_line + '\nSystem environment:' +
+                         env_info + '\n'
+                         '\nRuntime environment:' + runtime_env_info + '\n' +
+                         dash_line + '\n')
+        if self.cfg._cfg_dict:
+            self.logger.info(f'Config:\n{self.cfg.pretty_text}')
+
+    _log_env._dapt_patched = True
+    Runner._log_env = _log_env
+
+
 def apply() -> None:
     """Apply every fix once; safe to call repeatedly."""
     global _applied
@@ -287,4 +359,5 @@ def apply() -> None:
     _ddp_without_device_ids_on_cpu()
     _check_video_lists()
     _name_videos_decord_cannot_read()
+    _true_run_header()
     _applied = True
