@@ -180,7 +180,7 @@ def test_two_gloo_processes_label_like_one(source, single_run):
     config = _config(root, 'dist', [_source_hook(checkpoint),
                                     dict(type='PseudoLabelDumpHook')])
     log = _train(config, root / 'dist', root, dist=True)
-    assert 'GPU number: 2' in log
+    assert 'World size: 2' in log
     r0 = json.load(open(root / 'dist' / 'labels_rank0.json'))
     r1 = json.load(open(root / 'dist' / 'labels_rank1.json'))
     single = json.load(open(root / 'single' / 'labels_rank0.json'))
