@@ -72,3 +72,102 @@ def test_run_header_says_gloo_and_cpu_not_nccl_and_gpus(tmp_path,
             "machine has no CUDA, so the processes run 'gloo')") in header
     assert 'Distributed training: True' in header
     assert 'World size: 1' in header and 'GPU number' not in header
+
+
+# ---- item 9 ----------------------------------------------------------------
+class _Records:
+    """Collect what mmengine's current logger prints."""
+
+    def __enter__(self):
+        import logging
+
+        from mmengine.logging import MMLogger
+        self.logger = MMLogger.get_current_instance()
+        self.records = []
+        self.handler = logging.Handler()
+        self.handler.emit = self.records.append
+        self.logger.addHandler(self.handler)
+        return self
+
+    def __exit__(self, *exc):
+        self.logger.removeHandler(self.handler)
+
+    def text(self, level):
+        return [r.getMessage() for r in self.records if r.levelname == level]
+
+
+def _model(config, drop_init=False):
+    from mmengine.config import Config
+    from mmaction.registry import MODELS
+    cfg = Config.fromfile(os.path.join(REPO, 'configs', config)).model
+    if drop_init:
+        cfg.pop('init_cfg')
+    return MODELS.build(cfg)
+
+
+def test_stage1_load_from_a_bright_model_is_one_line(tmp_path):
+    import torch
+    from mmengine.runner.checkpoint import load_checkpoint
+    bright = _model('pretrain_r2plus1d_toy_bright.py').state_dict()
+    path = tmp_path / 'bright.pth'
+    torch.save({'state_dict': bright}, path)
+    stage1 = _model('dapt_r2plus1d_toy.py')
+    with _Records() as log:
+        load_checkpoint(stage1, str(path), logger='current')
+    assert log.text('WARNING') == []  # no wall of keys
+    assert ("DAPTSelfDistiller: as expected, not using the checkpoint's "
+            "neck.* (76), cls_head.fc_cls.weight, cls_head.fc_cls.bias and "
+            "starting student.neck.* (76), teacher.neck.* (76), "
+            "loss_module.center fresh: stage 1 takes the "
+            "backbone from load_from and trains new adapters") in \
+        ' '.join(log.text('INFO'))
+    assert torch.equal(stage1.state_dict()['backbone.conv1.conv.conv_s.weight'],
+                       bright['backbone.conv1.conv.conv_s.weight'])
+
+    # keys that are really wrong keep mmengine's full list
+    bright['backbone.extra.weight'] = torch.zeros(1)
+    del bright['backbone.conv1.conv.conv_s.weight']
+    torch.save({'state_dict': bright}, path)
+    with _Records() as log:
+        load_checkpoint(_model('dapt_r2plus1d_toy.py'), str(path),
+                        logger='current')
+    warning, = log.text('WARNING')
+    assert 'unexpected key in source state_dict: backbone.extra.weight\n' \
+        in warning
+    assert 'missing keys in source state_dict: backbone.conv1.conv.conv_s.weight' \
+        in warning
+    assert 'neck.' not in warning and 'cls_head' not in warning
+
+
+def test_stage2_missing_head_is_one_line_only_when_loading_the_encoder(
+        tmp_path):
+    import torch
+    from mmengine.runner.checkpoint import load_checkpoint
+    stage1 = tmp_path / 'stage1.pth'
+    torch.save({'state_dict': _model('dapt_r2plus1d_toy.py').state_dict()},
+               stage1)
+    sys.path.insert(0, os.path.join(REPO, 'tools'))
+    try:
+        from export_dapt_encoder import export_encoder
+    finally:
+        sys.path.pop(0)
+    encoder = str(tmp_path / 'dapt_encoder.pth')
+    export_encoder(str(stage1), encoder)
+    from mmengine.config import Config
+    from mmaction.registry import MODELS
+    cfg = Config.fromfile(os.path.join(
+        REPO, 'configs', 'dapt_r2plus1d_toy_finetune.py')).model
+    cfg.init_cfg.checkpoint = encoder
+    stage2 = MODELS.build(cfg)
+    with _Records() as log:
+        stage2.init_weights()
+    assert not [w for w in log.text('WARNING') if 'cls_head' in w]
+    assert ("DAPTRecognizer: as expected, starting cls_head.fc_cls.weight, "
+            "cls_head.fc_cls.bias fresh: the "
+            "stage-1 encoder has no classifier; stage 2 trains a new head") \
+        in log.text('INFO')
+    with _Records() as log:  # tools/test.py with a headless file: loud
+        load_checkpoint(stage2, encoder, logger='current')
+    warning, = log.text('WARNING')
+    assert ('missing keys in source state_dict: cls_head.fc_cls.weight, '
+            'cls_head.fc_cls.bias') in warning
