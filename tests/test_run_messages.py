@@ -171,3 +171,37 @@ def test_stage2_missing_head_is_one_line_only_when_loading_the_encoder(
     warning, = log.text('WARNING')
     assert ('missing keys in source state_dict: cls_head.fc_cls.weight, '
             'cls_head.fc_cls.bias') in warning
+
+
+# ---- item 11 ---------------------------------------------------------------
+def test_bench_stage1_initialises_without_the_per_parameter_report(
+        monkeypatch):
+    import importlib.util
+
+    from mmaction.registry import MODELS
+    spec = importlib.util.spec_from_file_location(
+        'bench_stage1', os.path.join(REPO, 'benchmarks', 'bench_stage1.py'))
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    def tiny_neck():
+        return MODELS.build(dict(type='ProgressiveAdapterNeck',
+                                 in_channels=16, num_layers=2, width=16,
+                                 num_heads=2, num_temporal_layers=1,
+                                 num_frames=2, out_channels=8))
+
+    chatter = 'The value is the same before and after calling `init_weights`'
+    with _Records() as log:
+        tiny_neck().init_weights()
+    assert any(chatter in m for m in log.text('INFO'))  # what it printed
+    with _Records() as log:
+        bench.init_weights_quietly(tiny_neck())
+    assert not any(chatter in r.getMessage() for r in log.records)
+    # the benchmark's build_model (its ViT-B/16 swapped for the tiny neck)
+    neck = tiny_neck()
+    monkeypatch.setattr(bench.MODELS, 'build', lambda cfg: neck)
+    with _Records() as log:
+        assert bench.build_model(2) is neck
+    assert not any(chatter in r.getMessage() for r in log.records)
+    from mmengine.logging import MMLogger
+    assert MMLogger.get_current_instance().isEnabledFor(20)  # INFO again
