@@ -205,3 +205,68 @@ def test_bench_stage1_initialises_without_the_per_parameter_report(
     assert not any(chatter in r.getMessage() for r in log.records)
     from mmengine.logging import MMLogger
     assert MMLogger.get_current_instance().isEnabledFor(20)  # INFO again
+
+
+# ---- item 12 ---------------------------------------------------------------
+def _fake_checkout(tmp_path, venv=True):
+    """The shell tools in a checkout whose python only says who it is."""
+    import shutil
+    root = tmp_path / 'checkout'
+    (root / 'tools').mkdir(parents=True)
+    for name in ('dist_train.sh', 'dist_test.sh', 'pick_python.sh'):
+        shutil.copy(os.path.join(REPO, 'tools', name), root / 'tools')
+    if venv:
+        _fake_python(root / '.venv' / 'bin', 'venv python', torch=True)
+    return root
+
+
+def _fake_python(folder, name, torch):
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / 'python'
+    # "-c <find_spec check>" answers whether torch is there; else echo
+    path.write_text('#!/bin/sh\nif [ "$1" = "-c" ]; then exit '
+                    f'{0 if torch else 1}; fi\necho "{name} $*"\n')
+    path.chmod(0o755)
+    return str(path)
+
+
+def _run_tool(root, script, args, env):
+    base = {k: v for k, v in os.environ.items() if k != 'PYTHON'}
+    return subprocess.run(['bash', str(root / 'tools' / script), *args],
+                          capture_output=True, text=True, timeout=60,
+                          env=dict(base, **env))
+
+
+def test_shell_tools_use_the_projects_venv_and_say_which_python(tmp_path):
+    root = _fake_checkout(tmp_path)
+    venv_python = str(root / '.venv' / 'bin' / 'python')
+    # a system python without torch first on PATH: the venv still wins
+    system = tmp_path / 'system'
+    _fake_python(system, 'system python', torch=False)
+    env = dict(PATH=f'{system}:{os.environ["PATH"]}')
+    train = _run_tool(root, 'dist_train.sh', ['cfg.py', '2'], env)
+    assert train.returncode == 0, train.stderr
+    assert train.stderr == f'dist_train.sh: python {venv_python}\n'
+    assert train.stdout.startswith('venv python -m torch.distributed.run ')
+    test = _run_tool(root, 'dist_test.sh', ['cfg.py', 'ck.pth', '1'], env)
+    assert test.stderr == f'dist_test.sh: python {venv_python}\n'
+    assert 'test.py cfg.py ck.pth --launcher pytorch' in test.stdout
+
+    # PYTHON wins over the venv
+    chosen = _fake_python(tmp_path / 'chosen', 'chosen python', torch=True)
+    train = _run_tool(root, 'dist_train.sh', ['cfg.py', '2'],
+                      dict(env, PYTHON=chosen))
+    assert train.stderr == f'dist_train.sh: python {chosen}\n'
+    assert train.stdout.startswith('chosen python -m torch.distributed.run')
+
+
+def test_shell_tools_name_a_python_without_torch(tmp_path):
+    root = _fake_checkout(tmp_path, venv=False)
+    system = tmp_path / 'system'
+    python = _fake_python(system, 'system python', torch=False)
+    train = _run_tool(root, 'dist_train.sh', ['cfg.py', '2'],
+                      dict(PATH=f'{system}:{os.environ["PATH"]}'))
+    assert train.returncode == 1 and train.stdout == ''
+    assert train.stderr == (
+        f"dist_train.sh: {python} cannot import torch; run 'make venv' and "
+        f"'source .venv/bin/activate', or set PYTHON\n")
