@@ -221,7 +221,9 @@ def _check_video_lists() -> None:
                 check_lists_against_model(dataloader.dataset, self.model)
             return loop
 
-        setattr(Runner, name, functools.wraps(build)(checked))
+        checked = functools.wraps(build)(checked)
+        checked._dapt_patched = True
+        setattr(Runner, name, checked)
 
 
 def _name_videos_decord_cannot_read() -> None:
@@ -294,9 +296,11 @@ def describe_distributed(dist_cfg: dict, distributed: bool,
         backend = torch.distributed.get_backend()
         used = dict(dist_cfg, backend=backend)
         asked = dist_cfg.get('backend')
+        why = ('this machine has no CUDA, so ' if
+               not torch.cuda.is_available() else '')
         note = '' if asked in (None, backend) else (
-            f' (the config asks for {asked!r}; this machine has no CUDA, so '
-            f'the processes run {backend!r})')
+            f' (the config asks for {asked!r}; {why}the processes run '
+            f'{backend!r})')
         lines['dist_cfg'] = f'{used}{note}'
     else:
         lines['dist_cfg'] = 'not used (one process)'

@@ -1,4 +1,4 @@
-"""Turn OpenAI's TorchScript CLIP file (e.g. ``ViT-B-16.pt``) into a state dict.
+"""Turn OpenAI's TorchScript CLIP file (``ViT-B-16.pt``) into a state dict.
 
 OpenAI published CLIP as TorchScript archives (the files behind open_clip's
 ``openai`` tag). The plugin loads every checkpoint with
