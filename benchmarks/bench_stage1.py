@@ -11,6 +11,7 @@ ViT-B/16 geometry (random weights), 1 clip of T frames, original / enhanced
     python benchmarks/bench_stage1.py [--frames 2] [--repeats 3] [--threads 2]
 """
 import argparse
+import logging
 import os
 import time
 
@@ -51,8 +52,24 @@ def build_model(frames: int):
                   num_temporal_layers=6, num_frames=frames, out_channels=512),
         loss=dict(type='DAPTDistillLoss', out_dim=512),
         data_preprocessor=dict(type='MultiViewDataPreprocessor')))
-    model.init_weights()
+    init_weights_quietly(model)
     return model
+
+
+def init_weights_quietly(model) -> None:
+    """``model.init_weights()`` without mmengine's per-parameter report.
+
+    Outside a Runner (no log file) mmengine prints one "The value is the
+    same before and after calling `init_weights`" block per parameter at
+    INFO, hundreds of lines that bury the results.
+    """
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        model.init_weights()
+    finally:
+        logger.setLevel(level)
 
 
 def make_batch(frames: int) -> dict:
@@ -118,7 +135,6 @@ def main() -> None:
     parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    MMLogger.get_instance('mmengine', log_level='WARNING')  # no init report
     DefaultScope.get_instance('bench-stage1', scope_name='mmaction')
     torch.manual_seed(0)
     model = build_model(args.frames).train()

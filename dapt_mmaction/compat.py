@@ -12,6 +12,7 @@ import importlib.util
 import os
 import sys
 import types
+import warnings
 
 import torch
 
@@ -180,15 +181,187 @@ def _ddp_without_device_ids_on_cpu() -> None:
     MMDistributedDataParallel.__init__ = __init__
 
 
+def _check_video_lists() -> None:
+    """Check mmaction2 video lists when a dataset or a loop is built.
+
+    ``VideoDataset`` (and every subclass, ``PseudoLabelVideoDataset`` too)
+    checks its list against its ``num_classes`` while loading it; each loop
+    the Runner builds checks its lists against the model head's
+    ``num_classes``, which is all a ``VideoDataset`` built without one can
+    be checked against. See :mod:`dapt_mmaction.datasets.video_list_check`.
+    """
+    from mmaction.datasets import VideoDataset
+    from mmengine.runner import Runner
+
+    from .datasets.video_list_check import (check_lists_against_model,
+                                            check_video_list)
+    original = VideoDataset.load_data_list
+    if getattr(original, '_dapt_patched', False):
+        return
+
+    @functools.wraps(original)
+    def load_data_list(self):
+        classes = self.num_classes
+        if classes is None and self.metainfo.get('classes'):
+            classes = len(self.metainfo['classes'])
+        check_video_list(self.ann_file, classes, self.delimiter,
+                         self.multi_class)
+        return load_data_list.__wrapped__(self)
+
+    load_data_list._dapt_patched = True
+    VideoDataset.load_data_list = load_data_list
+
+    for name in ('build_train_loop', 'build_val_loop', 'build_test_loop'):
+        build = getattr(Runner, name)
+
+        def checked(self, loop, _build=build):
+            loop = _build(self, loop)
+            dataloader = getattr(loop, 'dataloader', None)
+            if dataloader is not None:
+                check_lists_against_model(dataloader.dataset, self.model)
+            return loop
+
+        checked = functools.wraps(build)(checked)
+        checked._dapt_patched = True
+        setattr(Runner, name, checked)
+
+
+def _name_videos_decord_cannot_read() -> None:
+    """Name the file and keep decord's reason when upstream decoding fails.
+
+    mmaction2's ``DecordInit`` lets decord's ``RuntimeError: Error reading
+    20000 bytes...`` through with no path, and ``DecordDecode`` a raw
+    ``DECORDError``. Wrapping the two registered transforms (rather than
+    registering replacements under their names) keeps users' configs and
+    upstream's code as they are and changes nothing but the error.
+    """
+    from mmaction.datasets.transforms.loading import DecordDecode, DecordInit
+
+    from .datasets.video_io import video_read_error
+    for transform_cls, action in (
+            (DecordInit, 'DecordInit cannot open it'),
+            (DecordDecode, 'DecordDecode cannot decode its frames')):
+        original = transform_cls.transform
+        if getattr(original, '_dapt_patched', False):
+            continue
+
+        def transform(self, results, _original=original, _action=action):
+            try:
+                return _original(self, results)
+            except FileNotFoundError:
+                raise  # upstream's message names the file already
+            except Exception as error:
+                raise video_read_error(results.get('filename'), _action,
+                                       error) from error
+
+        transform = functools.wraps(original)(transform)
+        transform._dapt_patched = True
+        transform_cls.transform = transform
+
+
+MMCV_LITE_WARNING = (r'Fail to import ``MultiScaleDeformableAttention`` from '
+                     r'``mmcv\.ops\.multi_scale_deform_attn``, You should '
+                     r'install ``mmcv`` rather than ``mmcv-lite``')
+
+
+def _silence_mmcv_lite_warning() -> None:
+    """Hide mmcv-lite's warning about the missing deformable attention op.
+
+    mmcv-lite ships no compiled ops, so importing mmcv's transformer
+    bricks warns on every command; no component here uses that op. Only
+    this message is filtered, and it must be before mmcv is imported.
+    """
+    warnings.filterwarnings('ignore', message=MMCV_LITE_WARNING,
+                            category=UserWarning)
+
+
+def describe_distributed(dist_cfg: dict, distributed: bool,
+                         world_size: int) -> dict:
+    """What a run really uses, for the run header.
+
+    The configs ask for nccl (right on GPUs); without CUDA the processes
+    run gloo (:func:`_gloo_when_no_cuda`), and mmengine's header printed
+    the configured backend and "GPU number" regardless.
+
+    Args:
+        dist_cfg (dict): ``env_cfg['dist_cfg']`` as configured.
+        distributed (bool): Whether the runner is distributed.
+        world_size (int): Number of processes.
+
+    Returns:
+        dict: Header lines (name -> value), in order.
+    """
+    lines = {}
+    if distributed and torch.distributed.is_initialized():
+        backend = torch.distributed.get_backend()
+        used = dict(dist_cfg, backend=backend)
+        asked = dist_cfg.get('backend')
+        why = ('this machine has no CUDA, so ' if
+               not torch.cuda.is_available() else '')
+        note = '' if asked in (None, backend) else (
+            f' (the config asks for {asked!r}; {why}the processes run '
+            f'{backend!r})')
+        lines['dist_cfg'] = f'{used}{note}'
+    else:
+        lines['dist_cfg'] = 'not used (one process)'
+    lines['World size'] = world_size
+    if torch.cuda.is_available():
+        lines['Device'] = f'cuda ({torch.cuda.device_count()} GPUs visible)'
+        lines['GPU number'] = world_size
+    else:
+        lines['Device'] = 'cpu (no CUDA)'
+    return lines
+
+
+def _true_run_header() -> None:
+    """Make the Runner's environment header say what actually runs."""
+    from collections import OrderedDict
+
+    from mmengine.runner import Runner
+    from mmengine.utils.dl_utils import collect_env
+    if getattr(Runner._log_env, '_dapt_patched', False):
+        return
+
+    def _log_env(self, env_cfg: dict) -> None:
+        # mmengine 0.10.7's Runner._log_env, with the distributed lines true
+        runtime_env = OrderedDict(
+            (k, v) for k, v in env_cfg.items() if k != 'dist_cfg')
+        runtime_env.update(self._randomness_cfg)
+        runtime_env['seed'] = self._seed
+        runtime_env['Distributed launcher'] = self._launcher
+        runtime_env['Distributed training'] = self._distributed
+        runtime_env.update(describe_distributed(
+            env_cfg.get('dist_cfg', {}), self._distributed,
+            self._world_size))
+        env_info = '\n    ' + '\n    '.join(
+            f'{k}: {v}' for k, v in collect_env().items())
+        runtime_env_info = '\n    ' + '\n    '.join(
+            f'{k}: {v}' for k, v in runtime_env.items())
+        dash_line = '-' * 60
+        self.logger.info('\n' + dash_line + '\nSystem environment:' +
+                         env_info + '\n'
+                         '\nRuntime environment:' + runtime_env_info + '\n' +
+                         dash_line + '\n')
+        if self.cfg._cfg_dict:
+            self.logger.info(f'Config:\n{self.cfg.pretty_text}')
+
+    _log_env._dapt_patched = True
+    Runner._log_env = _log_env
+
+
 def apply() -> None:
     """Apply every fix once; safe to call repeatedly."""
     global _applied
     if _applied:
         return
+    _silence_mmcv_lite_warning()  # first: the imports below load mmcv
     _stub_missing_drn()
     _allow_mmengine_checkpoint_globals()
     _history_buffer_state_without_methods()
     _force_weights_only_in_mmengine()
     _gloo_when_no_cuda()
     _ddp_without_device_ids_on_cpu()
+    _check_video_lists()
+    _name_videos_decord_cannot_read()
+    _true_run_header()
     _applied = True

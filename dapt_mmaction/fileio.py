@@ -5,9 +5,11 @@ videos, toy-data manifests, checkpoints it exports) goes through here:
 written under a temporary name next to the target, synced, renamed over it.
 """
 import contextlib
+import glob
 import os
 import os.path as osp
-from typing import Iterator, Union
+import re
+from typing import Iterator, List, Union
 
 PathLike = Union[str, os.PathLike]
 
@@ -51,3 +53,38 @@ def atomic_write_bytes(path: PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically."""
     with atomic_output(path) as tmp, open(tmp, 'wb') as f:
         f.write(data)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def remove_stale_temporaries(*paths: PathLike) -> List[str]:
+    """Remove the temporaries of :func:`atomic_output` that dead writers left.
+
+    A writer killed (SIGKILL, power loss) before its rename leaves
+    ``<path>.tmp<pid>[suffix]`` behind; files of a process that still runs
+    are kept.
+
+    Args:
+        *paths (str | PathLike): The final files whose temporaries to look
+            for.
+
+    Returns:
+        list[str]: The files removed.
+    """
+    removed = []
+    for target in map(os.fspath, paths):
+        for tmp in glob.glob(glob.escape(target) + '.tmp*'):
+            match = re.match(r'\.tmp(\d+)', tmp[len(target):])
+            if match is None or _process_alive(int(match.group(1))):
+                continue
+            os.remove(tmp)
+            removed.append(tmp)
+    return removed

@@ -103,7 +103,7 @@ def test_dist_train_sh_keeps_teacher_and_center_identical_on_ranks(
         env=dict(_env(), **env_port), capture_output=True, text=True,
         timeout=900)
     assert proc.returncode == 0, proc.stderr[-5000:]
-    assert 'GPU number: 2' in proc.stdout + proc.stderr
+    assert 'World size: 2' in proc.stdout + proc.stderr
     r0 = torch.load(work / 'rank0.pth', weights_only=True)
     r1 = torch.load(work / 'rank1.pth', weights_only=True)
     before = load_checkpoint_file(work / 'epoch_1.pth')['state_dict']

@@ -125,8 +125,10 @@ class PseudoLabelVideoDataset(VideoDataset):
         try:
             return super().prepare_data(idx)
         except Exception as err:
-            raise RuntimeError(
-                f'{self.get_data_info(idx)["filename"]}: {err}') from err
+            filename = self.get_data_info(idx)['filename']
+            if filename in str(err):
+                raise  # the transform named the video already
+            raise RuntimeError(f'{filename}: {err}') from err
 
     def get_data_info(self, idx: int) -> dict:
         """A video with its pseudo-label (training) or without (test)."""

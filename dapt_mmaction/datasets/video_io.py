@@ -1,6 +1,7 @@
-"""Writing RGB frames as mp4 files that decord reads back."""
+"""Writing RGB frames as mp4 files that decord reads back, and naming the
+videos decord cannot read."""
 import os
-from typing import Sequence, Union
+from typing import Optional, Sequence, Union
 
 import cv2
 import numpy as np
@@ -42,3 +43,58 @@ def write_video(path: Union[str, os.PathLike],
         finally:
             writer.release()
     return path
+
+
+class VideoReadError(RuntimeError):
+    """A video that decord cannot open or decode; names the file."""
+
+
+def describe_video_bytes(data: bytes) -> str:
+    """Say what a video file's bytes look like (for error messages).
+
+    Args:
+        data (bytes): The whole file.
+
+    Returns:
+        str: E.g. ``'12,345 bytes, an MP4/MOV container without its moov
+        index (cut off while writing or copying?)'``.
+    """
+    size = f'{len(data):,} bytes'
+    if not data:
+        return 'an empty file'
+    if data[4:8] == b'ftyp':
+        if b'moov' not in data:
+            return (f'{size}, an MP4/MOV container without its moov index '
+                    f'(cut off while writing or copying?)')
+        return f'{size}, an MP4/MOV container'
+    head = data[:64]
+    try:
+        if all(c.isprintable() or c in '\t\r\n'
+               for c in head.decode('utf-8')):
+            return f'{size}, a text file starting {head[:40].decode()!r}'
+    except UnicodeDecodeError:
+        pass
+    return f'{size}, starting {head[:8].hex(" ")}'
+
+
+def video_read_error(filename: str, action: str, error: BaseException,
+                     data: Optional[bytes] = None) -> VideoReadError:
+    """The error for a video decord failed on, with decord's whole reason.
+
+    Args:
+        filename (str): The video.
+        action (str): What failed, e.g. ``'DecordInit cannot open it'``.
+        error (BaseException): decord's exception (kept whole).
+        data (bytes, optional): The file's bytes; read from ``filename``
+            when it is a local file and they are not given.
+
+    Returns:
+        VideoReadError: To raise ``from error``.
+    """
+    if data is None and filename and os.path.isfile(filename):
+        with open(filename, 'rb') as f:
+            data = f.read()
+    looks_like = '' if data is None else f' [{describe_video_bytes(data)}]'
+    return VideoReadError(f'{filename}: {action} (corrupt, truncated or not '
+                          f'a video){looks_like}; decord said: '
+                          f'{type(error).__name__}: {error}')

@@ -2,16 +2,20 @@
 
 The list holds the selected videos only, as ``<relative/path> <label>``
 lines, so it doubles as an ordinary ``VideoDataset`` annotation file. Both
-files are written under a temporary name and renamed, so a crash while
-labeling or writing leaves the previous labels as they were.
+files are written in full under temporary names and synced before either
+is renamed, the list first: a crash while labeling or writing leaves the
+previous labels as they were, and only a kill between the two renames
+can leave a new list beside the previous summary. Temporaries that a
+killed run left behind are removed by
+:func:`dapt_mmaction.fileio.remove_stale_temporaries`.
 """
 import json
 from typing import Dict, List, Sequence
 
 import numpy as np
 
-from ..datasets.video_list import write_video_list
-from ..fileio import atomic_write_text
+from ..datasets.video_list import format_video_list
+from ..fileio import atomic_output
 from .pseudo_label_selection import UNLABELED
 
 
@@ -19,8 +23,8 @@ def write_pseudo_labels(path: str, filenames: Sequence[str],
                         labels: np.ndarray, summary: Dict) -> None:
     """Write the list of selected videos and ``<path>.json``.
 
-    The summary goes first: a reader that finds a list also finds the
-    summary of a run at least as new.
+    Both are written and synced before either replaces its old version;
+    the list, which a resumed run reads, is renamed first.
 
     Args:
         path (str): The list file.
@@ -30,10 +34,16 @@ def write_pseudo_labels(path: str, filenames: Sequence[str],
     """
     if len(filenames) != len(labels):
         raise ValueError(f'{len(filenames)} videos but {len(labels)} labels')
-    atomic_write_text(f'{path}.json', json.dumps(summary, indent=2) + '\n')
-    write_video_list([(name, int(label))
-                      for name, label in zip(filenames, labels)
-                      if label != UNLABELED], path)
+    # the list (what a resumed run reads) is renamed first: the inner
+    # context exits first
+    with atomic_output(f'{path}.json') as json_tmp, \
+            atomic_output(path) as list_tmp:
+        with open(list_tmp, 'w', newline='\n') as f:
+            f.write(format_video_list(
+                [(name, int(label)) for name, label in zip(filenames, labels)
+                 if label != UNLABELED]))
+        with open(json_tmp, 'w', newline='\n') as f:
+            f.write(json.dumps(summary, indent=2) + '\n')
 
 
 def read_pseudo_labels(path: str, filenames: Sequence[str],

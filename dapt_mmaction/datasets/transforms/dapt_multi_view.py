@@ -16,6 +16,7 @@ from dapt_mmaction.structures.views import (DEVICE_VIEWS_KEY, ENHANCED,
                                             ENHANCED_VIEWS, LOCAL,
                                             MIX_MASK_KEY, MIXED, ORIGINAL,
                                             VIEW_NAMES, VIEWS_KEY)
+from ..video_io import video_read_error
 
 MASK_MODES = ('clip', 'frame')
 SHORT_VIDEO_MODES = ('repeat', 'error')
@@ -278,9 +279,8 @@ class DAPTMultiView(BaseTransform):
             return decord.VideoReader(io.BytesIO(data),
                                       num_threads=self.num_threads)
         except Exception as error:  # decord raises RuntimeError/DECORDError
-            raise RuntimeError(
-                f'DAPTMultiView: cannot read video {filename} (corrupt or not '
-                f'a video): {str(error)[:200]}') from error
+            raise video_read_error(filename, 'DAPTMultiView cannot open it',
+                                   error, data) from error
 
     def _sample(self, sampler: BaseTransform, clip_len: int, view: str,
                 results: Dict) -> np.ndarray:
@@ -317,10 +317,9 @@ class DAPTMultiView(BaseTransform):
         try:
             frames = reader.get_batch(unique.tolist()).asnumpy()
         except Exception as error:
-            raise RuntimeError(
-                f'DAPTMultiView: cannot decode frames {unique.tolist()} of '
-                f'video {filename} (corrupt or truncated): '
-                f'{str(error)[:200]}') from error
+            raise video_read_error(
+                filename, f'DAPTMultiView cannot decode frames '
+                f'{unique.tolist()}', error) from error
         return [frames[j] for j in inverse.reshape(-1)]
 
     @staticmethod

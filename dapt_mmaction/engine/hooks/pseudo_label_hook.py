@@ -15,6 +15,7 @@ from torch.utils.data import DataLoader, Subset
 from tqdm import tqdm
 
 from mmaction.registry import HOOKS, MODELS
+from ...fileio import remove_stale_temporaries
 from ..pseudo_label_file import read_pseudo_labels, write_pseudo_labels
 from ..pseudo_label_selection import (label_summary, refine_by_centroids,
                                       select_pseudo_labels)
@@ -104,6 +105,10 @@ class PseudoLabelHook(Hook):
         target = self._target_dataset(runner)
         self._check_head(runner, target)
         path = self._path(runner)
+        if is_main_process():
+            for stale in remove_stale_temporaries(path, f'{path}.json'):
+                runner.logger.info(f'PseudoLabelHook: removed {stale}, left '
+                                   f'by a run killed while writing labels')
         if runner.iter > 0 and self.reuse_on_resume and osp.isfile(path):
             labels = None
             if is_main_process():
@@ -197,10 +202,11 @@ class PseudoLabelHook(Hook):
                        threshold=settings['threshold'],
                        topk_per_class=settings['topk_per_class'],
                        centroid_iterations=settings['centroid_iterations'])
-        self._rounds.append(dict(summary))
-        summary['rounds'] = self._rounds
+        rounds = self._rounds + [dict(summary)]
+        summary['rounds'] = rounds
         path = self._path(runner)
         write_pseudo_labels(path, target.filenames, labels, summary)
+        self._rounds = rounds  # a round whose files failed never happened
         accuracy = ''
         if summary.get('accuracy_selected') is not None:
             accuracy = (f'; accuracy {summary["accuracy_selected"]:.4f} '

@@ -17,7 +17,8 @@ from .video_features import (FrozenBackboneMixin, VideoFeatures,
 
 
 def resolve_quick_gelu(arch: str, pretrained: Optional[str],
-                       quick_gelu: Optional[bool]) -> bool:
+                       quick_gelu: Optional[bool],
+                       component: str = 'CLIPVisionBackbone') -> bool:
     """Decide whether the tower must use QuickGELU.
 
     OpenAI's weights were trained with QuickGELU; running them with GELU
@@ -30,6 +31,7 @@ def resolve_quick_gelu(arch: str, pretrained: Optional[str],
         arch (str): open_clip architecture name, e.g. ``'ViT-B-16'``.
         pretrained (str | None): open_clip tag, file path or None.
         quick_gelu (bool | None): The user's choice, None for automatic.
+        component (str): Who asks, for the warning.
 
     Returns:
         bool: Whether to build the tower with QuickGELU.
@@ -44,7 +46,7 @@ def resolve_quick_gelu(arch: str, pretrained: Optional[str],
     if tag_cfg:
         return bool(tag_cfg.get('quick_gelu', False))
     warnings.warn(
-        f'CLIPVisionBackbone: pretrained={pretrained!r} is a file, so '
+        f'{component}: pretrained={pretrained!r} is a file, so '
         f'whether its weights need QuickGELU is unknown; using '
         f'quick_gelu={arch_default} from {arch!r}. Set quick_gelu=True for '
         f'OpenAI weights.')
@@ -65,7 +67,10 @@ class CLIPVisionBackbone(FrozenBackboneMixin, BaseModule):
         pretrained (str | None): open_clip tag (``'openai'``, downloaded
             by open_clip) or a local state-dict file (``.pt``/``.pth``/
             ``.bin``/``.safetensors``; whole-CLIP ``visual.*`` keys or the
-            visual tower's own keys), or None for random weights.
+            visual tower's own keys), or None for random weights. Files
+            load with ``weights_only=True``: OpenAI's TorchScript
+            ``ViT-B-16.pt`` is refused; ``tools/convert_clip_torchscript.py``
+            turns it into a state dict once.
         quick_gelu (bool | None): Use QuickGELU. None decides from the tag
             (True for ``'openai'``); set it explicitly for files.
         out_indices (Sequence[int] | None): Transformer blocks whose output

@@ -12,6 +12,7 @@ from mmengine.model import BaseModel
 from mmaction.registry import MODELS
 from dapt_mmaction.structures.views import (ENHANCED, MIXED, ORIGINAL,
                                             VIEW_NAMES)
+from ..expected_keys import explain_expected_keys
 
 
 def _select_samples(features, index: torch.Tensor):
@@ -93,6 +94,26 @@ class DAPTSelfDistiller(BaseModel):
         self.loss_module = MODELS.build(loss)
         # iteration whose loss has not been followed by an EMA update yet
         self._iter_awaiting_ema = None
+        self.register_load_state_dict_post_hook(self._recognizer_loaded)
+
+    @staticmethod
+    def _recognizer_loaded(module: 'DAPTSelfDistiller', incompatible) -> None:
+        """``load_from`` a recognizer: say in one line what is not used.
+
+        Only when no student or teacher tensor came from the file (it is a
+        recognizer or backbone checkpoint, not a stage-1 one); otherwise
+        every mismatch stays in mmengine's full list.
+        """
+        branches = ('student.', 'teacher.', 'loss_module.')
+        own = [k for k in module.state_dict() if k.startswith(branches)]
+        if set(own) - set(incompatible.missing_keys):
+            return  # a stage-1 checkpoint: its mismatches are real
+        explain_expected_keys(
+            type(module).__name__, incompatible, missing=branches,
+            unexpected=('neck.', 'cls_head.'),
+            reason='stage 1 takes the backbone from load_from and trains '
+            'new adapters (student and teacher start identical) without a '
+            'classifier')
 
     #: The branches of a stage-1 checkpoint: ``<branch>.neck.*`` (and
     #: ``<branch>.head.*``) next to the shared ``backbone.*``.

@@ -6,6 +6,7 @@ import torch
 
 from mmaction.models.recognizers import Recognizer3D
 from mmaction.registry import MODELS
+from ..expected_keys import explain_expected_keys
 
 
 @MODELS.register_module()
@@ -28,6 +29,34 @@ class DAPTRecognizer(Recognizer3D):
         super().__init__(**kwargs)
         # read by BaseModule.init_weights, after the children initialise
         self.init_cfg = copy.deepcopy(init_cfg)
+        self._initialising = False
+        self.register_load_state_dict_post_hook(self._encoder_loaded)
+
+    def init_weights(self) -> None:
+        """Initialise, loading ``init_cfg``'s stage-1 export if given."""
+        self._initialising = True
+        try:
+            super().init_weights()
+        finally:
+            self._initialising = False
+
+    @staticmethod
+    def _encoder_loaded(module: 'DAPTRecognizer', incompatible) -> None:
+        """A stage-1 export has no classifier: one line, not a warning.
+
+        Only while ``init_cfg`` loads and only when the file had no
+        ``cls_head.*`` at all; a checkpoint without a head given to
+        ``load_from`` or ``tools/test.py`` keeps mmengine's full warning.
+        """
+        if not module._initialising:
+            return
+        head = [k for k in module.state_dict() if k.startswith('cls_head.')]
+        if set(head) - set(incompatible.missing_keys):
+            return
+        explain_expected_keys(
+            type(module).__name__, incompatible, missing=('cls_head.', ),
+            reason='the stage-1 encoder has no classifier; stage 2 trains a '
+            'new head')
 
     def extract_feat(self, inputs: torch.Tensor, stage: str = 'neck',
                      data_samples=None, test_mode: bool = False
