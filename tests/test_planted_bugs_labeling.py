@@ -159,11 +159,11 @@ def colour_videos(root, per_class=3):
     (root / 'target.txt').write_text('\n'.join(lines) + '\n')
 
 
-def spread_head(model, dataset, seed):
+def spread_head(model, batches, seed):
     """A random head centred on the data's features, so that the model
     predicts several classes (a random head alone predicts one)."""
-    feats = np.array([logits_and_features(model, pseudo_collate(
-        [dataset[i]]))[1][0] for i in range(len(dataset))])
+    feats = np.array([logits_and_features(model, batch)[1][0]
+                      for batch in batches])
     gen = torch.Generator().manual_seed(seed)
     weight = torch.randn(CLASSES, feats.shape[1], generator=gen) * (
         3 / (feats.std(0).mean() + 1e-6))
@@ -174,12 +174,11 @@ def spread_head(model, dataset, seed):
     return model
 
 
-def current_model_scores(model, dataset):
+def current_model_scores(model, batches):
     """The trained model's own test path: probabilities from mmaction2's
     test_step, features from the adapter."""
     probs, feats = [], []
-    for i in range(len(dataset)):
-        batch = pseudo_collate([dataset[i]])
+    for batch in batches:
         with torch.no_grad():
             probs.append(model.test_step(batch)[0].pred_score.numpy())
         feats.append(logits_and_features(model, batch)[1][0])
@@ -194,10 +193,11 @@ def test_refresh_round_labels_with_the_current_model(tmp_path,
         type='VideoDataset', ann_file=str(tmp_path / 'target.txt'),
         data_prefix=dict(video=str(tmp_path)), pipeline=PIPELINE,
         test_mode=True))
-    source = spread_head(tiny_recognizer(21), test_set, seed=1)
+    clips = [pseudo_collate([test_set[i]]) for i in range(len(test_set))]
+    source = spread_head(tiny_recognizer(21), clips, seed=1)
     checkpoint = save_checkpoint(source, tmp_path / 'source.pth')
     # "trained": other weights than the source model's
-    current = spread_head(tiny_recognizer(22), test_set, seed=2)
+    current = spread_head(tiny_recognizer(22), clips, seed=2)
     target = DATASETS.build(dict(
         type='PseudoLabelVideoDataset', ann_file=str(tmp_path / 'target.txt'),
         data_prefix=dict(video=str(tmp_path)), pipeline=PIPELINE,
@@ -213,7 +213,7 @@ def test_refresh_round_labels_with_the_current_model(tmp_path,
         work_dir=str(tmp_path), epoch=0, iter=0, max_epochs=3, logger=LOGGER)
 
     def expected(model):
-        probs, feats = current_model_scores(model, test_set)
+        probs, feats = current_model_scores(model, clips)
         if centroid_iterations is None:
             return probs.argmax(1).tolist()
         return shot_by_hand(probs, feats, centroid_iterations)
@@ -230,5 +230,5 @@ def test_refresh_round_labels_with_the_current_model(tmp_path,
     assert refreshed == by_current
     if centroid_iterations is not None:  # the refinement was applied
         assert by_current != current_model_scores(
-            current, test_set)[0].argmax(1).tolist()
+            current, clips)[0].argmax(1).tolist()
     assert current.training  # the labeler hands the model back as it was
