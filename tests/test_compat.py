@@ -1,6 +1,5 @@
 """The stack fixes in dapt_mmaction.compat: each works, each is a no-op
 where the stack is already fine."""
-import os
 import types
 
 import pytest
