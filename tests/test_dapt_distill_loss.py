@@ -7,6 +7,7 @@ import torch
 import torch.multiprocessing as mp
 
 from mmaction.registry import MODELS
+from free_port import free_port
 
 
 def _softmax(x):
@@ -119,8 +120,7 @@ def test_center_is_all_reduced_over_processes():
     # unequal batch sizes: the centre is the mean over all samples
     rows = [torch.randn(2, 3), torch.randn(5, 3)]
     out = mp.Manager().dict()
-    port = 29300 + np.random.default_rng().integers(0, 500)
-    mp.spawn(_center_worker, args=(int(port), rows, out), nprocs=2)
+    mp.spawn(_center_worker, args=(free_port(), rows, out), nprocs=2)
     expected = 0.1 * torch.cat(rows).mean(0, keepdim=True)
     torch.testing.assert_close(out[0], expected)
     torch.testing.assert_close(out[1], expected)

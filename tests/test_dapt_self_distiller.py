@@ -127,17 +127,20 @@ def test_training_keeps_frozen_backbone_bit_identical():
 
 def test_missing_ema_hook_is_reported():
     from mmengine.logging import MessageHub
-    hub = MessageHub.get_instance('ema-hook-test')
-    model = build()
-    wrapper = optim(model)
-    hub.update_info('iter', 0)
-    model.train_step(batch(), wrapper)
-    model.train_step(batch(), wrapper)  # same iteration: allowed
-    hub.update_info('iter', 1)
-    with pytest.raises(RuntimeError, match='DAPTTeacherEMAHook'):
+    hub = MessageHub.get_instance('ema-hook-test')  # the current hub now
+    try:
+        model = build()
+        wrapper = optim(model)
+        hub.update_info('iter', 0)
         model.train_step(batch(), wrapper)
-    model.update_teacher(0.996)
-    model.train_step(batch(), wrapper)
+        model.train_step(batch(), wrapper)  # same iteration: allowed
+        hub.update_info('iter', 1)
+        with pytest.raises(RuntimeError, match='DAPTTeacherEMAHook'):
+            model.train_step(batch(), wrapper)
+        model.update_teacher(0.996)
+        model.train_step(batch(), wrapper)
+    finally:  # later tests must not read this test's iteration
+        MessageHub._instance_dict.pop('ema-hook-test', None)
 
 
 def test_view_sets_are_configurable_and_missing_views_named():

@@ -13,6 +13,7 @@ from conftest import REPO, SCI_WEIGHTS
 
 from dapt_mmaction.checkpoint import load_checkpoint_file
 from dapt_mmaction.toydata.motion import generate_toy_dataset
+from free_port import free_port
 
 SCI = osp.join(SCI_WEIGHTS, 'medium.pt')
 CONFIG = osp.join(REPO, 'configs', 'dapt_clip_toy.py')
@@ -95,7 +96,7 @@ def test_dist_train_sh_keeps_teacher_and_center_identical_on_ranks(
         "custom_hooks = [dict(type='DAPTTeacherEMAHook'), "
         "dict(type='RankStateDumpHook')]\n")
     work = toy_root / 'dist'
-    env_port = dict(PORT='29655')
+    env_port = dict(PORT=str(free_port()))
     proc = subprocess.run(
         ['bash', osp.join(REPO, 'tools', 'dist_train.sh'), str(config), '2',
          '--work-dir', str(work), '--seed', '0', '--cfg-options',
@@ -118,7 +119,7 @@ def test_dist_train_sh_keeps_teacher_and_center_identical_on_ranks(
 def test_two_gloo_processes_match_one_with_the_same_total_batch(tmp_path):
     script = osp.join(REPO, 'tests', 'scripts', 'ddp_distill_steps.py')
     _run([sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
-          '--master_port=29644', script, str(tmp_path)], REPO)
+          f'--master_port={free_port()}', script, str(tmp_path)], REPO)
     _run([sys.executable, script, str(tmp_path)], REPO)
     r0 = torch.load(tmp_path / 'rank0_of2.pth', weights_only=True)
     r1 = torch.load(tmp_path / 'rank1_of2.pth', weights_only=True)

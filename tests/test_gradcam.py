@@ -126,10 +126,12 @@ def test_cam_depends_on_target_class_linearly(clip_model):
     acts = []
     handle = module.register_forward_hook(lambda m, a, o: acts.append(o))
     clip_model.backbone.frozen = False
-    logits = clip_model.extract_feat(inputs.requires_grad_(), stage='head',
-                                     test_mode=True)[0]
-    clip_model.backbone.frozen = True
-    handle.remove()
+    try:
+        logits = clip_model.extract_feat(inputs.requires_grad_(),
+                                         stage='head', test_mode=True)[0]
+    finally:  # the module-scoped model stays frozen for later tests
+        clip_model.backbone.frozen = True
+        handle.remove()
     tokens = acts[0][:, 1:]
 
     def pre_relu(score):

@@ -5,6 +5,7 @@ model learns."""
 import json
 import os
 import os.path as osp
+import shutil
 import subprocess
 import sys
 
@@ -18,6 +19,7 @@ from mmengine.registry import init_default_scope
 
 from mmaction.registry import DATASETS, MODELS
 from dapt_mmaction.datasets.video_io import write_video
+from free_port import free_port
 
 BASE = osp.join(REPO, 'configs', 'sfvda_r2plus1d_toy.py')
 CLASSES = 3
@@ -103,7 +105,7 @@ def _train(config, work, cwd, *options, ok=True, dist=False):
             else ['bash', osp.join(REPO, 'tools', 'dist_train.sh')])
     args = tool + [config] + (['2'] if dist else []) + [
         '--work-dir', str(work), '--seed', '0', *options]
-    return _run(args, cwd, ok=ok, extra_env=dict(PORT='29675'))
+    return _run(args, cwd, ok=ok, extra_env=dict(PORT=str(free_port())))
 
 
 @pytest.fixture(scope='module')
@@ -206,14 +208,21 @@ def test_top_k_per_class_through_the_hook(source, single_run):
 def test_resume_reuses_the_saved_labels(source, single_run):
     root, lines, _, _ = source
     config, _ = single_run
-    path = root / 'single' / 'pseudo_labels.txt'
+    # resume a copy: the single run's files are read by other tests
+    work = root / 'resume'
+    shutil.copytree(root / 'single', work)
+    last = work / 'last_checkpoint'
+    last.write_text(last.read_text().replace(str(root / 'single'),
+                                             str(work)))
+    path = work / 'pseudo_labels.txt'
     edited = [f'{line.split()[0]} {i % 3}' for i, line in enumerate(lines)
               if i % 4]
     path.write_text('\n'.join(edited) + '\n')
-    log = _train(config, root / 'single', root, '--resume',
+    log = _train(config, work, root, '--resume',
                  '--cfg-options', 'train_cfg.max_epochs=2')
     assert 'resumed run reuses 9 labels' in log
-    dumped = json.load(open(root / 'single' / 'labels_rank0.json'))
+    assert f'Auto resumed from the latest checkpoint {work}' in log
+    dumped = json.load(open(work / 'labels_rank0.json'))
     assert dumped == [i % 3 if i % 4 else -1 for i in range(len(lines))]
 
 

@@ -87,7 +87,7 @@ def test_plain_state_dict_round_trips(tmp_path):
 
 def test_history_buffer_round_trips_with_weights_only(tmp_path):
     from mmengine.logging import HistoryBuffer, MessageHub
-    hub = MessageHub.get_instance('ckpt-test')
+    hub = MessageHub(name='ckpt-test')  # not made the current hub
     for value in (3., 1., 2.):
         hub.update_scalar('train/lr', value)
     torch.save({'message_hub': hub.state_dict()}, tmp_path / 'hub.pth')

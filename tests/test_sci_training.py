@@ -138,12 +138,16 @@ def test_train_sci_tool_brightens_and_keeps_structure(tmp_path, make_video):
     video = make_video(np.repeat(frames[2:], 3, axis=0),
                        name='dark.mp4')
     out = tmp_path / 'work' / 'my_sci.pt'
+    threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    result = train_sci.main([
-        str(tmp_path / 'dark0.png'), str(tmp_path / 'dark1.png'), video,
-        '--out', str(out), '--steps', '300', '--crop-size', '32',
-        '--lr', '1.5e-3', '--frames-per-video', '2', '--device', 'cpu',
-        '--no-progress'])
+    try:
+        result = train_sci.main([
+            str(tmp_path / 'dark0.png'), str(tmp_path / 'dark1.png'), video,
+            '--out', str(out), '--steps', '300', '--crop-size', '32',
+            '--lr', '1.5e-3', '--frames-per-video', '2', '--device', 'cpu',
+            '--no-progress'])
+    finally:
+        torch.set_num_threads(threads)  # later tests keep the suite's count
     assert result['num_frames'] == 4
     assert result['last_loss'] < result['first_loss'] / 3
     x = torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 255

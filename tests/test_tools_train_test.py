@@ -13,6 +13,7 @@ from conftest import REPO
 
 import mmaction
 from dapt_mmaction.toydata.motion import generate_toy_dataset
+from free_port import free_port
 
 CONFIG = osp.join(REPO, 'configs', 'baseline_r3dtiny_toy.py')
 TINY = ['train_dataloader.batch_size=4', 'val_dataloader.batch_size=4',
@@ -52,7 +53,7 @@ def test_distributed_train_test_and_resume(workdir):
     log = _run(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), CONFIG, '2',
                 '--work-dir', work, '--seed', '0', '--cfg-options',
                 'train_cfg.max_epochs=2', *TINY], workdir,
-               dict(PORT='29611'))
+               dict(PORT=str(free_port())))
     assert 'Distributed training: True' in log
     assert 'World size: 2' in log
     assert "dist_cfg: {'backend': 'gloo'}" in log  # what runs, not nccl
@@ -63,7 +64,7 @@ def test_distributed_train_test_and_resume(workdir):
     ckpt = osp.join(work, 'epoch_2.pth')
     _run(['bash', osp.join(REPO, 'tools', 'dist_test.sh'), CONFIG, ckpt, '2',
           '--work-dir', work, '--cfg-options', *TINY], workdir,
-         dict(PORT='29612'))
+         dict(PORT=str(free_port())))
     dist_top1 = _metrics(work)
     _run([sys.executable, osp.join(REPO, 'tools', 'test.py'), CONFIG, ckpt,
           '--work-dir', work, '--cfg-options', *TINY], workdir)
@@ -72,7 +73,7 @@ def test_distributed_train_test_and_resume(workdir):
     log = _run(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), CONFIG, '2',
                 '--work-dir', work, '--seed', '0', '--resume', '--cfg-options',
                 'train_cfg.max_epochs=3', *TINY], workdir,
-               dict(PORT='29613'))
+               dict(PORT=str(free_port())))
     assert 'resumed epoch: 2, iter: 4' in log
     assert 'Epoch(train) [1]' not in log  # continued, not restarted
     assert osp.isfile(osp.join(work, 'epoch_3.pth'))
