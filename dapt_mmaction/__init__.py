@@ -7,5 +7,5 @@ from . import compat
 
 compat.apply()
 
-from . import datasets, engine, models  # noqa: E402,F401  (registration)
+from . import datasets, engine, enhancers, models  # noqa: E402,F401,E501
 from .version import __version__  # noqa: E402,F401
