@@ -35,6 +35,8 @@ class DLKDDDistiller(TeacherStudentBase):
             its own ``data_preprocessor`` (``ActionDataPreprocessor``).
         teacher_config (str): Config file whose ``model`` is the teacher.
         teacher_checkpoint (str): The trained teacher's weights.
+        teacher_cfg_options (dict, optional): Overrides of the teacher's
+            config (``{'model.cls_head.num_classes': 11}``).
         alpha (float): Weight of the KD term, in [0, 1]. Defaults to 0.5.
         kd_loss (dict): Defaults to ``LogitKDLoss(temperature=4.0)``.
         student_view (str): Defaults to ``'original'``.
@@ -48,6 +50,7 @@ class DLKDDDistiller(TeacherStudentBase):
                  student: dict,
                  teacher_config: str,
                  teacher_checkpoint: str,
+                 teacher_cfg_options: Optional[dict] = None,
                  alpha: float = 0.5,
                  kd_loss: Optional[dict] = None,
                  student_view: str = 'original',
@@ -70,7 +73,8 @@ class DLKDDDistiller(TeacherStudentBase):
                              'blends (mixup/cutmix) its batch alone, which '
                              'would break its alignment with the teacher; '
                              'remove blending')
-        self.init_frozen_teacher(teacher_config, teacher_checkpoint)
+        self.init_frozen_teacher(teacher_config, teacher_checkpoint,
+                                 teacher_cfg_options)
         self.alpha = float(alpha)
         self.loss_module = MODELS.build(
             kd_loss or dict(type='LogitKDLoss', temperature=4.0))

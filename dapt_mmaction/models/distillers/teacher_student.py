@@ -79,12 +79,15 @@ class TeacherStudentBase(BaseModel):
         # iteration whose loss has not been followed by an EMA update yet
         self._iter_awaiting_ema = None
 
-    def init_frozen_teacher(self, config: str, checkpoint: str) -> None:
+    def init_frozen_teacher(self, config: str, checkpoint: str,
+                            cfg_options: Optional[dict] = None) -> None:
         """Record the trained teacher to build when training starts.
 
         Args:
             config (str): The teacher's own config file (its ``model``).
             checkpoint (str): The teacher's trained weights.
+            cfg_options (dict, optional): Overrides of that config, as
+                ``--cfg-options`` gives them (``{'model.x.y': value}``).
         """
         for name, value in (('config', config), ('checkpoint', checkpoint)):
             if not isinstance(value, str) or not value:
@@ -92,6 +95,7 @@ class TeacherStudentBase(BaseModel):
                                  f'must be a file path, got {value!r}')
         self.teacher_config = config
         self.teacher_checkpoint = checkpoint
+        self.teacher_cfg_options = dict(cfg_options or {})
         self.teacher_kind = 'frozen'
         self._frozen_teacher: List[nn.Module] = []  # a list: not a submodule
 
@@ -106,13 +110,19 @@ class TeacherStudentBase(BaseModel):
             raise FileNotFoundError(f'{type(self).__name__}: teacher config '
                                     f'{self.teacher_config} not found'
                                     ) from error
+        cfg.merge_from_dict(self.teacher_cfg_options)
         if 'model' not in cfg:
             raise KeyError(f'teacher config {self.teacher_config} has no '
                            'model')
         teacher = MODELS.build(cfg.model)
         state = load_checkpoint_file(self.teacher_checkpoint)
         state = state.get('state_dict', state)
-        result = teacher.load_state_dict(state, strict=False)
+        try:
+            result = teacher.load_state_dict(state, strict=False)
+        except RuntimeError as error:  # shapes differ
+            raise ValueError(
+                f'teacher checkpoint {self.teacher_checkpoint} does not fit '
+                f'the model of {self.teacher_config}: {error}') from error
         if result.missing_keys:
             raise KeyError(
                 f'teacher checkpoint {self.teacher_checkpoint} does not fit '
