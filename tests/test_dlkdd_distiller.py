@@ -160,3 +160,23 @@ def test_missing_views_and_bad_alpha_raise(teacher_files):
         model.loss(**model.data_preprocessor(batch, True))
     with pytest.raises(ValueError, match='alpha'):
         _distiller(teacher_files, alpha=1.5)
+
+
+@pytest.mark.parametrize('name', [
+    f'{backbone}_{data}' for backbone in ('r2plus1d', 'clip')
+    for data in ('arid', 'arid15', 'dark48')] + ['r2plus1d_toy'])
+def test_configs_pair_teacher_and_student(name):
+    student = Config.fromfile(osp.join(REPO, 'configs',
+                                       f'dlkdd_{name}_student.py'))
+    teacher = Config.fromfile(student.model.teacher_config)
+    assert osp.basename(student.model.teacher_config) == \
+        f'dlkdd_{name}_teacher.py'
+    enhancer = student.train_dataloader.dataset.pipeline[0]['enhancer']
+    for loader in ('train', 'val', 'test'):  # the teacher sees enhanced
+        pipeline = teacher[f'{loader}_dataloader'].dataset.pipeline
+        assert enhancer in pipeline
+        assert not any('Enhance' in t['type'] for t in
+                       student[f'{loader}_dataloader'].dataset.pipeline[1:])
+    assert student.model.student.cls_head == teacher.model.cls_head
+    assert student.test_dataloader.dataset.ann_file == \
+        teacher.test_dataloader.dataset.ann_file
