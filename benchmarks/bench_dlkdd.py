@@ -29,10 +29,10 @@ from mmengine.config import Config
 from mmengine.logging import MMLogger
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import DefaultScope
+
+import dapt_mmaction  # noqa: F401  (stack fixes, registration)
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
-
-import dapt_mmaction  # noqa: F401
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TINY_CLIP = dict(embed_dim=32,

@@ -7,10 +7,9 @@ data_root = 'data/arid15'
 model = dict(
     teacher_config='{{ fileDirname }}/dlkdd_r2plus1d_arid15_teacher.py',
     teacher_checkpoint='work_dirs/dlkdd_r2plus1d_arid15_teacher/epoch_30.pth')
-train_dataloader = dict(dataset=dict(
-    ann_file=f'{data_root}/split1_train.txt',
-    data_prefix=dict(video=f'{data_root}/videos')))
-val_dataloader = dict(dataset=dict(
-    ann_file=f'{data_root}/split1_test.txt',
-    data_prefix=dict(video=f'{data_root}/videos')))
+_videos = dict(data_prefix=dict(video=f'{data_root}/videos'))
+train_dataloader = dict(
+    dataset=dict(_videos, ann_file=f'{data_root}/split1_train.txt'))
+val_dataloader = dict(
+    dataset=dict(_videos, ann_file=f'{data_root}/split1_test.txt'))
 test_dataloader = val_dataloader

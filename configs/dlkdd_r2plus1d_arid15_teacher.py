@@ -3,10 +3,9 @@
 # dlkdd_r2plus1d_arid_teacher.py on these lists.
 _base_ = ['dlkdd_r2plus1d_arid_teacher.py']
 data_root = 'data/arid15'
-train_dataloader = dict(dataset=dict(
-    ann_file=f'{data_root}/split1_train.txt',
-    data_prefix=dict(video=f'{data_root}/videos')))
-val_dataloader = dict(dataset=dict(
-    ann_file=f'{data_root}/split1_test.txt',
-    data_prefix=dict(video=f'{data_root}/videos')))
+_videos = dict(data_prefix=dict(video=f'{data_root}/videos'))
+train_dataloader = dict(
+    dataset=dict(_videos, ann_file=f'{data_root}/split1_train.txt'))
+val_dataloader = dict(
+    dataset=dict(_videos, ann_file=f'{data_root}/split1_test.txt'))
 test_dataloader = val_dataloader

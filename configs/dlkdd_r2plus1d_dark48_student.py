@@ -8,10 +8,9 @@ model = dict(
     teacher_config='{{ fileDirname }}/dlkdd_r2plus1d_dark48_teacher.py',
     teacher_checkpoint='work_dirs/dlkdd_r2plus1d_dark48_teacher/epoch_30.pth',
     student=dict(cls_head=dict(num_classes=48)))
-train_dataloader = dict(dataset=dict(
-    ann_file=f'{data_root}/split1_train.txt',
-    data_prefix=dict(video=f'{data_root}/videos')))
-val_dataloader = dict(dataset=dict(
-    ann_file=f'{data_root}/split1_test.txt',
-    data_prefix=dict(video=f'{data_root}/videos')))
+_videos = dict(data_prefix=dict(video=f'{data_root}/videos'))
+train_dataloader = dict(
+    dataset=dict(_videos, ann_file=f'{data_root}/split1_train.txt'))
+val_dataloader = dict(
+    dataset=dict(_videos, ann_file=f'{data_root}/split1_test.txt'))
 test_dataloader = val_dataloader

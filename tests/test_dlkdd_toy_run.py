@@ -13,7 +13,10 @@ import numpy as np
 import pytest
 import torch
 
+from mmengine.config import Config
+
 from dapt_mmaction.datasets.toy_data import generate_toy_dataset
+from mmaction.registry import MODELS
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = osp.join(REPO, 'configs')
@@ -96,6 +99,17 @@ def test_toy_dlkdd_train_and_test(toy_root, zerodce_checkpoint):
     ckpt = osp.join(student_dir, 'epoch_1.pth')
     state = torch.load(ckpt, weights_only=False)['state_dict']
     assert all(k.startswith('student.') for k in state)
+    # the exported student is the plain recognizer, nothing else
+    exported = str(toy_root / 'student.pth')
+    keys = _load_tool('export_student').export_student(ckpt, exported)
+    assert not any(k.startswith(('teacher', 'student', 'conv')) or
+                   'enhance' in k for k in keys)
+    plain = MODELS.build(Config.fromfile(osp.join(
+        CONFIGS, 'dlkdd_r2plus1d_toy_teacher.py')).model)
+    plain.load_state_dict(torch.load(exported, weights_only=True)[
+        'state_dict'], strict=True)
+    with pytest.raises(KeyError, match='student'):
+        _load_tool('export_student').export_student(teacher_ckpt, exported)
 
     test_dir = str(toy_root / 'student_test')
     _run([osp.join(REPO, 'tools', 'test.py'),

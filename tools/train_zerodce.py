@@ -13,15 +13,13 @@ and ``ZeroDCEEnhance``.
 """
 import argparse
 import os.path as osp
-import random
 import sys
 from typing import Optional, Sequence
 
-import numpy as np
 import torch
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from train_sci import (expand_inputs, read_frames, sample_batch,  # noqa: E402
+from train_sci import (prepare_run, sample_batch,  # noqa: E402
                        save_checkpoint)
 
 
@@ -58,19 +56,7 @@ def train(args: argparse.Namespace) -> dict:
     from dapt_mmaction.enhancers.zero_dce import ZeroDCE
     from dapt_mmaction.enhancers.zero_dce_loss import zero_dce_losses
 
-    if args.num_threads:
-        torch.set_num_threads(args.num_threads)
-    torch.set_flush_denormal(True)  # see tools/train_sci.py
-    device = args.device
-    if device == 'auto':
-        device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    rng = random.Random(args.seed)
-    torch.manual_seed(args.seed)
-    np.random.seed(args.seed)
-
-    frames = []
-    for path in expand_inputs(args.inputs, args.root):
-        frames += read_frames(path, args.frames_per_video)
+    device, rng, frames = prepare_run(args)
     model = ZeroDCE(checkpoint=args.init)
     if args.init is None:  # the official initialisation
         for module in model.modules():
