@@ -46,9 +46,13 @@ class BaseEnhanceTransform(BaseTransform):
     def enhance_frames(self, frames: np.ndarray) -> np.ndarray:
         """Enhance ``T x H x W x 3`` uint8 frames (also DAPTMultiView's
         entry point)."""
-        if self.num_threads and torch.get_num_threads() != self.num_threads:
+        previous = torch.get_num_threads()
+        if self.num_threads and previous != self.num_threads:
             torch.set_num_threads(self.num_threads)
-        return self.enhancer.enhance_uint8(np.asarray(frames))
+        try:
+            return self.enhancer.enhance_uint8(np.asarray(frames))
+        finally:  # the main process (num_workers=0) keeps its threads
+            torch.set_num_threads(previous)
 
     def transform(self, results: Dict) -> Dict:
         """Enhance the frames of one clip."""
