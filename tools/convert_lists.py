@@ -9,6 +9,9 @@ Examples:
     python tools/convert_lists.py --format arid15 --to-dailyda \\
         ARID1.5/split_1/split1_train.txt -o data/dailyda/arid_train.txt \\
         --check-videos data/arid15/videos
+    # Dark-48 (its lists are checked and written as they are)
+    python tools/convert_lists.py --format dark48 \\
+        Dark48/annotations/train_split1.txt -o data/dark48/split1_train.txt
     # Daily-DA lists; several inputs are concatenated (e.g. MSVDA sources)
     python tools/convert_lists.py --format dailyda \\
         hmdb51/raw/list_cvt/hmdb51_msda_train.txt --prefix hmdb51/videos \\
@@ -22,19 +25,20 @@ import collections
 import sys
 
 from dapt_mmaction.datasets.list_converters import (
-    ARID_CLASSES, DAILY_DA_CLASSES, FORMATS, ListFormatError,
-    convert_official_lists, find_missing_videos, write_video_list)
+    DAILY_DA_CLASSES, FORMATS, ListFormatError, convert_official_lists,
+    find_missing_videos, format_classes, write_video_list)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(
-        description='Convert official ARID / Daily-DA lists to mmaction2 '
+        description='Convert official ARID / Daily-DA / Dark-48 lists to '
+        'mmaction2 '
         'VideoDataset lists')
     parser.add_argument('inputs', nargs='+', help='official list file(s)')
     parser.add_argument('--format', required=True, choices=FORMATS,
                         help='arid: ARID v1.0; arid15: ARID v1.5; '
-                        'dailyda: Daily-DA (any domain)')
+                        'dailyda: Daily-DA (any domain); dark48: Dark-48')
     parser.add_argument('-o', '--out', required=True,
                         help='output list file')
     parser.add_argument('--to-dailyda', action='store_true',
@@ -60,8 +64,8 @@ def main(argv=None) -> int:
         print(f'error: {err}', file=sys.stderr)
         return 2
     write_video_list(entries, args.out)
-    classes = (DAILY_DA_CLASSES if args.format == 'dailyda'
-               or args.to_dailyda else ARID_CLASSES)
+    classes = (DAILY_DA_CLASSES if args.to_dailyda
+               else format_classes(args.format))
     counts = collections.Counter(label for _, label in entries)
     print(f'{args.out}: {len(entries)} videos, ' + ', '.join(
         f'{classes[label]} {counts[label]}' for label in sorted(counts)))

@@ -153,11 +153,12 @@ def save_checkpoint(model: torch.nn.Module, path: str) -> None:
         torch.save(state, tmp)
 
 
-def train(args: argparse.Namespace) -> dict:
-    """Train and write ``args.out``; returns the first and last losses."""
-    import dapt_mmaction  # noqa: F401  (registers SCITrainingNet)
-    from mmaction.registry import MODELS
+def prepare_run(args: argparse.Namespace) -> tuple:
+    """Threads, seeds and device of a training run, and its frames.
 
+    Returns:
+        tuple: ``(device, rng, frames)``.
+    """
     if args.num_threads:
         torch.set_num_threads(args.num_threads)
     # dark frames drive gradients into subnormal floats, which the CPU
@@ -170,10 +171,18 @@ def train(args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed)
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
-
     frames = []
     for path in expand_inputs(args.inputs, args.root):
         frames += read_frames(path, args.frames_per_video)
+    return device, rng, frames
+
+
+def train(args: argparse.Namespace) -> dict:
+    """Train and write ``args.out``; returns the first and last losses."""
+    import dapt_mmaction  # noqa: F401  (registers SCITrainingNet)
+    from mmaction.registry import MODELS
+
+    device, rng, frames = prepare_run(args)
     model = MODELS.build(dict(type='SCITrainingNet', stages=args.stages,
                               init_checkpoint=args.init)).to(device)
     model.train()

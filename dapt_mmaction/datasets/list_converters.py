@@ -8,7 +8,9 @@ CRLF endings and some trailing tabs). mmaction2 wants
 and raise :class:`ListFormatError` naming the file and line of the first bad
 one (wrong column count, a non-integer index or label, a label outside the
 class list, or a path whose class folder or ARID file name names another
-class than the label).
+class than the label). Dark-48's published lists (yzfly/Dark48,
+``annotations/{train,test}_split{1,2,3}.txt``) are already
+``<class>/<file>.mp4 <label>``; they get the same checks.
 
 Example:
     >>> entries = convert_official_lists(
@@ -52,8 +54,24 @@ DAILY_DA_SOURCE_CLASSES = {
 }
 #: ARID label -> Daily-DA label; Sit (6), Stand (7) and Turn (8) are dropped.
 ARID_TO_DAILY_DA_LABEL = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 9: 6, 10: 7}
+#: Dark-48 classes in label order (``annotations/classInd.txt``, 0-based);
+#: the class folders of its lists spell them the same way.
+DARK48_CLASSES = (
+    'adult_female_singing', 'adult_male_singing', 'adult_male_speaking',
+    'applauding', 'ascending', 'balancing', 'bouncing', 'breathing_fire',
+    'bubbling', 'burning', 'cheering', 'child_singing', 'clapping',
+    'combusting', 'coughing', 'dancing', 'descending', 'driving', 'dropping',
+    'drumming', 'erupting', 'floating', 'headbanging', 'juggling',
+    'juggling_fire', 'karaoke', 'performing', 'playing', 'playing_laser_tag',
+    'playing_music', 'playing_videogames', 'raining',
+    'riding_mechanical_bull', 'rising', 'rocking', 'shooting_off_fireworks',
+    'shouting', 'silent_disco', 'singing', 'smoking', 'spelunking',
+    'spilling', 'spinning', 'spinning_poi', 'storming', 'talking', 'turning',
+    'whistling')
 #: Accepted values of ``fmt``.
-FORMATS = ('arid', 'arid15', 'dailyda')
+FORMATS = ('arid', 'arid15', 'dailyda', 'dark48')
+#: Formats whose lines are ``<path> <label>`` rather than three columns.
+PATH_LABEL_FORMATS = ('dark48', )
 
 # ARID file names: <Class>_<actor>_<clip>.<ext>, e.g. Drink_11_1.avi
 _ARID_NAME = re.compile(r'^([A-Za-z]+)_\d+_\d+$')
@@ -95,6 +113,8 @@ def class_aliases(fmt: str) -> Dict[str, int]:
     """
     if fmt in ('arid', 'arid15'):
         return {_normalise(name): i for i, name in enumerate(ARID_CLASSES)}
+    if fmt == 'dark48':
+        return {_normalise(name): i for i, name in enumerate(DARK48_CLASSES)}
     if fmt == 'dailyda':
         aliases = {}
         for label, name in enumerate(DAILY_DA_CLASSES):
@@ -137,8 +157,10 @@ def _path_class_labels(relpath: str, aliases: Mapping[str, int],
 
 def parse_official_list(path: str, classes: Sequence[str],
                         aliases: Optional[Mapping[str, int]] = None,
-                        check_file_name: bool = False) -> List[ListEntry]:
-    """Parse and check an official ``<index>\\t<label>\\t<path>`` list.
+                        check_file_name: bool = False,
+                        path_label: bool = False) -> List[ListEntry]:
+    """Parse and check an official ``<index>\\t<label>\\t<path>`` list
+    (or, with ``path_label``, a ``<path> <label>`` one such as Dark-48's).
 
     Trailing tabs and spaces, CRLF endings and blank lines are accepted.
 
@@ -150,6 +172,7 @@ def parse_official_list(path: str, classes: Sequence[str],
             them must name the line's label.
         check_file_name (bool): Also check ARID-style file names
             (``Drink_11_1.avi``) against the label.
+        path_label (bool): Lines are ``<path> <label>`` (one space or tab).
 
     Returns:
         list[ListEntry]: One entry per non-blank line, in file order.
@@ -169,11 +192,17 @@ def parse_official_list(path: str, classes: Sequence[str],
             raise ListFormatError(f'{path}, line {number}: {problem}: '
                                   f'{line!r}')
 
-        fields = content.split('\t')
-        if len(fields) != 3 or not all(f.strip() for f in fields):
-            fail('expected 3 tab-separated columns <index> <label> <path>, '
-                 f'got {len(fields)}')
-        index, label, relpath = (f.strip() for f in fields)
+        if path_label:
+            fields = content.split()
+            if len(fields) != 2:
+                fail(f'expected 2 columns <path> <label>, got {len(fields)}')
+            index, (relpath, label) = '0', fields
+        else:
+            fields = content.split('\t')
+            if len(fields) != 3 or not all(f.strip() for f in fields):
+                fail('expected 3 tab-separated columns <index> <label> '
+                     f'<path>, got {len(fields)}')
+            index, label, relpath = (f.strip() for f in fields)
         if not re.fullmatch(r'\d+', index):
             fail(f'index {index!r} is not a non-negative integer')
         if not re.fullmatch(r'\d+', label):
@@ -188,14 +217,20 @@ def parse_official_list(path: str, classes: Sequence[str],
         if relpath.startswith('/'):
             fail('the path is absolute; expected one relative to the '
                  'data root')
-        for name, path_label in _path_class_labels(relpath, aliases or {},
-                                                   check_file_name):
-            if path_label != label:
-                fail(f'the path names class {name!r} ({path_label}: '
-                     f'{classes[path_label]}) but the label is {label} '
+        for name, folder_label in _path_class_labels(
+                relpath, aliases or {}, check_file_name):
+            if folder_label != label:
+                fail(f'the path names class {name!r} ({folder_label}: '
+                     f'{classes[folder_label]}) but the label is {label} '
                      f'({classes[label]})')
         entries.append(ListEntry(relpath, label, path, number))
     return entries
+
+
+def format_classes(fmt: str) -> Sequence[str]:
+    """The class names of a list format, in label order."""
+    return dict(dailyda=DAILY_DA_CLASSES,
+                dark48=DARK48_CLASSES).get(fmt, ARID_CLASSES)
 
 
 def relabel_arid_to_daily_da(entries: Iterable[ListEntry]) -> List[ListEntry]:
@@ -224,7 +259,8 @@ def convert_official_lists(paths: Sequence[str],
 
     Args:
         paths (Sequence[str]): One or more list files (concatenated).
-        fmt (str): ``'arid'`` (v1.0), ``'arid15'`` (v1.5) or ``'dailyda'``.
+        fmt (str): ``'arid'`` (v1.0), ``'arid15'`` (v1.5), ``'dailyda'``
+            or ``'dark48'``.
         to_daily_da (bool): For ARID lists: restrict to the Daily-DA
             classes and relabel (:func:`relabel_arid_to_daily_da`).
         ext (str, optional): Replace each path's extension (e.g. ``.mp4``
@@ -236,16 +272,16 @@ def convert_official_lists(paths: Sequence[str],
         list[tuple[str, int]]: The converted entries.
     """
     aliases = class_aliases(fmt)
-    if to_daily_da and fmt == 'dailyda':
-        raise ValueError('to_daily_da applies to ARID lists; Daily-DA '
-                         'lists already use the Daily-DA labels')
+    if to_daily_da and fmt not in ('arid', 'arid15'):
+        raise ValueError(f'to_daily_da applies to ARID lists, not {fmt!r}')
     if ext is not None and not re.fullmatch(r'\.[A-Za-z0-9]+', ext):
         raise ValueError(f'ext must look like ".mp4", got {ext!r}')
-    classes = DAILY_DA_CLASSES if fmt == 'dailyda' else ARID_CLASSES
+    classes = format_classes(fmt)
     entries = []
     for path in paths:
-        entries.extend(parse_official_list(path, classes, aliases,
-                                           check_file_name=True))
+        entries.extend(parse_official_list(
+            path, classes, aliases, check_file_name=fmt != 'dark48',
+            path_label=fmt in PATH_LABEL_FORMATS))
     if to_daily_da:
         entries = relabel_arid_to_daily_da(entries)
     converted = []

@@ -6,3 +6,5 @@ Each is a :class:`FrameEnhancer`: ``enhance(x)`` on the device,
 from .base import FrameEnhancer  # noqa: F401
 from .sci_net import SCINet  # noqa: F401
 from .sci_training_net import SCITrainingNet  # noqa: F401
+from .gamma import GammaCorrection  # noqa: F401
+from .zero_dce import ZeroDCE  # noqa: F401

@@ -8,6 +8,7 @@ import os
 from typing import Dict, Optional, Sequence, Union
 
 import numpy as np
+import torch
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
@@ -32,11 +33,16 @@ class BaseEnhanceTransform(BaseTransform):
         in_key (str): Key of the frames to read. Defaults to ``'imgs'``.
         out_key (str): Key to write the enhanced frames to. Defaults to
             ``'imgs'`` (in place).
+        num_threads (int, optional): torch CPU threads while enhancing one
+            clip, restored afterwards (a main-process loader keeps its
+            threads); None leaves them as they are. Defaults to None.
     """
 
-    def __init__(self, in_key: str = 'imgs', out_key: str = 'imgs') -> None:
+    def __init__(self, in_key: str = 'imgs', out_key: str = 'imgs',
+                 num_threads: Optional[int] = None) -> None:
         self.in_key = in_key
         self.out_key = out_key
+        self.torch_threads = num_threads
         self._enhancer: Optional[FrameEnhancer] = None
 
     def build_enhancer(self) -> FrameEnhancer:
@@ -75,7 +81,14 @@ class BaseEnhanceTransform(BaseTransform):
 
     def enhance_frames(self, frames: np.ndarray) -> np.ndarray:
         """Enhance one uint8 T x H x W x 3 clip (checked first)."""
-        return self.enhancer.enhance_uint8(self._check_frames(frames))
+        frames = self._check_frames(frames)
+        previous = torch.get_num_threads()
+        if self.torch_threads and self.torch_threads != previous:
+            torch.set_num_threads(self.torch_threads)
+        try:
+            return self.enhancer.enhance_uint8(frames)
+        finally:
+            torch.set_num_threads(previous)
 
     @property
     def _name(self) -> str:

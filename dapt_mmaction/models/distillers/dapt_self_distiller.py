@@ -1,29 +1,20 @@
 """Stage 1 of DAPT: EMA teacher-student self-distillation over views."""
-import copy
-import math
 from collections import OrderedDict
-from typing import Dict, List, Mapping, Optional, Sequence
+from typing import Dict, Mapping, Optional, Sequence
 
 import torch
 import torch.nn as nn
 from mmengine.logging import MessageHub
-from mmengine.model import BaseModel
 
-from mmaction.registry import MODELS
 from dapt_mmaction.structures.views import (ENHANCED, MIXED, ORIGINAL,
                                             VIEW_NAMES)
+from mmaction.registry import MODELS
 from ..expected_keys import explain_expected_keys
-
-
-def _select_samples(features, index: torch.Tensor):
-    """The samples ``index`` of a backbone's ``VideoFeatures``."""
-    return features._replace(
-        layers=[layer[index] for layer in features.layers],
-        frame_embedding=features.frame_embedding[index])
+from .teacher_student import TeacherStudentBase
 
 
 @MODELS.register_module()
-class DAPTSelfDistiller(BaseModel):
+class DAPTSelfDistiller(TeacherStudentBase):
     """Student and EMA teacher adapters over one shared frozen backbone.
 
     Per step, views of the same resolution go through the frozen backbone
@@ -34,7 +25,8 @@ class DAPTSelfDistiller(BaseModel):
     ``DAPTTeacherEMAHook`` (a hook because mmengine's DDP wrapper never calls
     the module's ``train_step``). A step whose predecessor was not followed
     by an EMA update raises (iterations are read from the message hub), so a
-    missing hook cannot go unnoticed.
+    missing hook cannot go unnoticed. The plumbing (EMA, the shared
+    backbone pass) is :class:`TeacherStudentBase`'s.
 
     Momentum convention (DINO's, the paper's eq. 9): ``m`` is the weight of
     the *old teacher*, ``teacher = m * teacher + (1 - m) * student``, with
@@ -71,29 +63,14 @@ class DAPTSelfDistiller(BaseModel):
             data_preprocessor = dict(type='MultiViewDataPreprocessor')
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
-        trainable = [n for n, p in self.backbone.named_parameters()
-                     if p.requires_grad]
-        if trainable:
-            raise ValueError(
-                'DAPTSelfDistiller shares one frozen backbone between student '
-                f'and teacher, but backbone parameters {trainable[:3]}... '
-                'require grad; build the backbone with frozen=True')
+        self.init_shared_backbone(backbone)
         self.student = nn.ModuleDict(dict(neck=MODELS.build(neck)))
         if head is not None:
             self.student['head'] = MODELS.build(head)
-        self.teacher = copy.deepcopy(self.student)
-        self.teacher.requires_grad_(False)
-        if not 0 <= base_momentum <= final_momentum <= 1:
-            raise ValueError(f'need 0 <= base_momentum ({base_momentum}) <= '
-                             f'final_momentum ({final_momentum}) <= 1')
-        self.base_momentum = base_momentum
-        self.final_momentum = final_momentum
+        self.init_ema_teacher(base_momentum, final_momentum)
         self.teacher_views = tuple(teacher_views)
         self.student_views = tuple(student_views)
         self.loss_module = MODELS.build(loss)
-        # iteration whose loss has not been followed by an EMA update yet
-        self._iter_awaiting_ema = None
         self.register_load_state_dict_post_hook(self._recognizer_loaded)
 
     @staticmethod
@@ -153,110 +130,27 @@ class DAPTSelfDistiller(BaseModel):
                            if k.startswith('backbone.'))
         return encoder
 
-    # ---- teacher ---------------------------------------------------------
-    def init_weights(self) -> None:
-        """Initialise the student, then make the teacher an exact copy."""
-        super().init_weights()
-        self.teacher.load_state_dict(self.student.state_dict())
-
-    def train(self, mode: bool = True) -> 'DAPTSelfDistiller':
-        """Keep the teacher (no dropout) and the frozen backbone in eval."""
-        super().train(mode)
-        self.teacher.eval()
-        self.backbone.train(mode)  # the backbone keeps itself in eval
-        return self
-
-    def momentum_at(self, cur_iter: int, max_iters: int) -> float:
-        """Teacher momentum after step ``cur_iter`` (0-based) of ``max_iters``.
-
-        Returns:
-            float: ``final - (final - base) * (cos(pi * i / I) + 1) / 2``.
-        """
-        frac = cur_iter / max(1, max_iters - 1)
-        return self.final_momentum - (self.final_momentum - self.base_momentum
-                                      ) * (math.cos(math.pi * frac) + 1) / 2
-
-    @torch.no_grad()
-    def update_teacher(self, momentum: float) -> None:
-        """``teacher = m * teacher + (1 - m) * student`` for every tensor."""
-        student = self.student.state_dict()
-        for name, t_value in self.teacher.state_dict().items():
-            s_value = student[name].detach()
-            if t_value.is_floating_point():
-                t_value.mul_(momentum).add_(s_value, alpha=1 - momentum)
-            else:
-                t_value.copy_(s_value)
-        self._iter_awaiting_ema = None
-
     # ---- forward ---------------------------------------------------------
-    def _backbone_by_resolution(self, inputs: Dict[str, torch.Tensor],
-                                views: List[str]) -> Dict[str, tuple]:
-        """Run the frozen backbone once per group of same-sized views.
-
-        Returns:
-            dict: view name -> ``(features of the group, start, stop)``.
-        """
-        groups: Dict[tuple, List[str]] = OrderedDict()
-        for view in views:
-            if view not in inputs:
-                raise KeyError(f'view {view!r} is missing from the inputs '
-                               f'(got {sorted(inputs)}); check the pipeline')
-            groups.setdefault(tuple(inputs[view].shape[1:]), []).append(view)
-        located = {}
-        for group in groups.values():
-            batch = torch.cat([inputs[v] for v in group])
-            with torch.no_grad():
-                features = self.backbone(batch)
-            n = len(inputs[group[0]])
-            for i, view in enumerate(group):
-                located[view] = (features, i * n, (i + 1) * n)
-        return located
-
-    def _branch_logits(self, branch: Dict[str, nn.Module], located: dict,
-                       views: Sequence[str]) -> Dict[str, torch.Tensor]:
-        """Adapter (+ head) of one branch on the given views.
-
-        Views that share a backbone batch also share one adapter call.
-        """
-        out = {}
-        by_batch: Dict[int, List[str]] = OrderedDict()
-        for view in views:
-            by_batch.setdefault(id(located[view][0]), []).append(view)
-        for group in by_batch.values():
-            index = torch.cat([torch.arange(*located[v][1:]) for v in group])
-            selected = _select_samples(located[group[0]][0], index)
-            logits = branch['neck'](selected)
-            if 'head' in branch:
-                logits = branch['head'](logits)
-            for view, chunk in zip(group, logits.chunk(len(group))):
-                out[view] = chunk
-        return out
-
     def extract_feat(self, inputs: Dict[str, torch.Tensor],
                      branch: str = 'student') -> Dict[str, torch.Tensor]:
         """Adapted video features of every given view from one branch."""
         views = list(inputs)
-        located = self._backbone_by_resolution(inputs, views)
-        return self._branch_logits(dict(neck=getattr(self, branch)['neck']),
-                                   located, views)
+        located = self.shared_backbone_pass(inputs, views)
+        return self.branch_on_views(dict(neck=getattr(self, branch)['neck']),
+                                    located, views)
 
     def loss(self, inputs: Dict[str, torch.Tensor]) -> dict:
         """Distillation loss of one batch of multi-view clips."""
         cur_iter = MessageHub.get_current_instance().get_info('iter', 0)
-        if self.training and self._iter_awaiting_ema not in (None, cur_iter):
-            raise RuntimeError(
-                'the teacher was not updated after the last optimizer step: '
-                "add dict(type='DAPTTeacherEMAHook') to custom_hooks")
+        self.check_ema_followed(cur_iter)
         views = list(dict.fromkeys(self.student_views + self.teacher_views))
-        located = self._backbone_by_resolution(inputs, views)
-        student = self._branch_logits(self.student, located,
-                                      self.student_views)
+        located = self.shared_backbone_pass(inputs, views)
+        student = self.branch_on_views(self.student, located,
+                                       self.student_views)
         with torch.no_grad():
-            teacher = self._branch_logits(self.teacher, located,
-                                          self.teacher_views)
+            teacher = self.branch_on_views(self.teacher, located,
+                                           self.teacher_views)
         loss, monitor = self.loss_module(student, teacher, cur_iter)
-        if self.training:
-            self._iter_awaiting_ema = cur_iter
         return dict(loss_distill=loss, **monitor)
 
     def forward(self, inputs: Dict[str, torch.Tensor], data_samples=None,

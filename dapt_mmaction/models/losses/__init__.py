@@ -1,1 +1,2 @@
 from .dapt_distill_loss import DAPTDistillLoss  # noqa: F401
+from .logit_kd_loss import LogitKDLoss  # noqa: F401

@@ -1,0 +1,11 @@
+# DL-KDD step 1 on ARID v1.5 (split_1; split_0: pass its lists
+# with --cfg-options as tools/arid_splits.py prints): the teacher of
+# dlkdd_r2plus1d_arid_teacher.py on these lists.
+_base_ = ['dlkdd_r2plus1d_arid_teacher.py']
+data_root = 'data/arid15'
+_videos = dict(data_prefix=dict(video=f'{data_root}/videos'))
+train_dataloader = dict(
+    dataset=dict(_videos, ann_file=f'{data_root}/split1_train.txt'))
+val_dataloader = dict(
+    dataset=dict(_videos, ann_file=f'{data_root}/split1_test.txt'))
+test_dataloader = val_dataloader

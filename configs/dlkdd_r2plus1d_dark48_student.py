@@ -1,0 +1,16 @@
+# DL-KDD step 2 on Dark-48 (split 1 of 3; lists from
+# tools/convert_lists.py --format dark48): the student of
+# dlkdd_r2plus1d_arid_student.py on these lists, taught by
+# dlkdd_r2plus1d_dark48_teacher.py.
+_base_ = ['dlkdd_r2plus1d_arid_student.py']
+data_root = 'data/dark48'
+model = dict(
+    teacher_config='{{ fileDirname }}/dlkdd_r2plus1d_dark48_teacher.py',
+    teacher_checkpoint='work_dirs/dlkdd_r2plus1d_dark48_teacher/epoch_30.pth',
+    student=dict(cls_head=dict(num_classes=48)))
+_videos = dict(data_prefix=dict(video=f'{data_root}/videos'))
+train_dataloader = dict(
+    dataset=dict(_videos, ann_file=f'{data_root}/split1_train.txt'))
+val_dataloader = dict(
+    dataset=dict(_videos, ann_file=f'{data_root}/split1_test.txt'))
+test_dataloader = val_dataloader
