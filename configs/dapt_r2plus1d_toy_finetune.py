@@ -5,21 +5,15 @@
 #       work_dirs/dapt_r2plus1d_toy/dapt_encoder.pth
 #   python tools/train.py configs/dapt_r2plus1d_toy_finetune.py
 _base_ = [
-    '_base_/default_runtime.py', '_base_/models/dapt_r2plus1d_tiny_toy.py',
+    '_base_/default_runtime.py',
+    '_base_/models/dapt_stage2_r2plus1d_tiny_toy.py',
     '_base_/datasets/toy_video.py'
 ]
 num_classes = 6
 encoder_checkpoint = 'work_dirs/dapt_r2plus1d_toy/dapt_encoder.pth'
 model = dict(
-    type='DAPTRecognizer',
-    backbone={{_base_.trainable_backbone}},
-    neck={{_base_.neck}},
     cls_head=dict(type='TimeSformerHead', num_classes=num_classes,
                   in_channels=64, average_clips='prob'),
-    data_preprocessor=dict(type='ActionDataPreprocessor',
-                           mean={{_base_.video_norm.mean}},
-                           std={{_base_.video_norm.std}},
-                           format_shape='NCTHW'),
     init_cfg=dict(type='Pretrained', checkpoint=encoder_checkpoint))
 
 dark = 'data/toy/dark'

@@ -25,12 +25,5 @@ val_dataloader = dict(dataset=dict(ann_file='data/dailyda/arid_test.txt',
                                    data_prefix={{_base_.dailyda_videos}}))
 test_dataloader = dict(dataset=dict(ann_file='data/dailyda/arid_test.txt',
                                     data_prefix={{_base_.dailyda_videos}}))
-custom_hooks = [
-    dict(type='PseudoLabelHook',
-         labeler=dict(type='ModelLabeler', config=source_config,
-                      checkpoints=source_checkpoint),
-         pipeline={{_base_.label_pipeline}},
-         centroid_iterations={{_base_.label_selection.centroid_iterations}},
-         topk_per_class={{_base_.label_selection.topk_per_class}},
-         refresh={{_base_.label_refresh}})
-]
+custom_hooks = [dict(_base_.pseudo_label_hook, labeler=dict(
+    type='ModelLabeler', config=source_config, checkpoints=source_checkpoint))]

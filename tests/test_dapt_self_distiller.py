@@ -156,3 +156,14 @@ def test_trainable_backbone_is_refused():
     cfg['backbone']['frozen'] = False
     with pytest.raises(ValueError, match='frozen=True'):
         MODELS.build(cfg)
+
+
+def test_loss_width_is_filled_from_the_adapter_or_the_head():
+    cfg = distiller_cfg(head=None, loss=dict(type='DAPTDistillLoss'))
+    assert MODELS.build(cfg).loss_module.center.shape == (1, 32)  # neck
+    cfg['loss'] = dict(type='DAPTDistillLoss')
+    assert MODELS.build(distiller_cfg(loss=cfg['loss'])
+                        ).loss_module.center.shape == (1, 16)  # head
+    with pytest.raises(ValueError, match='out_dim=24 but .* 32 wide'):
+        MODELS.build(distiller_cfg(
+            head=None, loss=dict(type='DAPTDistillLoss', out_dim=24)))

@@ -32,10 +32,15 @@ neck = dict(
     num_heads=8,
     num_temporal_layers=6,
     num_frames=clip_len,
-    out_channels=768,  # TimeSformer's width (frame_shortcut)
     dropout=0.,
-    frame_shortcut=True,
-    zero_init_output=True)
+    # eq. 6: f = mean(R), width wide (no shortcut, no output projection)
+    frame_shortcut=False,
+    zero_init_output=False)
 
 # stage 2 fine-tunes the backbone too (at the lr of pretrained parts)
 trainable_backbone = dict(backbone, frozen=False)
+# our variant (configs/*_dino.py): f = mean_t(backbone embedding) +
+# W_o mean(R), W_o zero at first: the untrained adapter returns the
+# backbone's own feature
+shortcut_neck = dict(neck, frame_shortcut=True, zero_init_output=True,
+                     out_channels=768)

@@ -90,9 +90,28 @@ class DAPTSelfDistiller(BaseModel):
         self.final_momentum = final_momentum
         self.teacher_views = tuple(teacher_views)
         self.student_views = tuple(student_views)
-        self.loss_module = MODELS.build(loss)
+        self.loss_module = MODELS.build(self._loss_with_out_dim(loss, head))
         # iteration whose loss has not been followed by an EMA update yet
         self._iter_awaiting_ema = None
+
+    def _loss_with_out_dim(self, loss: dict, head: Optional[dict]) -> dict:
+        """``loss`` with ``out_dim`` set to the width of the distilled logits.
+
+        Without a head that is the adapter's ``out_channels``, with one the
+        head's ``out_dim``, so configs need not restate it; a different
+        ``loss.out_dim`` raises.
+        """
+        loss = dict(loss)
+        width = (self.student['neck'].out_channels if head is None
+                 else head.get('out_dim', loss.get('out_dim')))
+        if width is None:
+            raise KeyError('DAPTSelfDistiller: set loss.out_dim (the head '
+                           f'{head.get("type")!r} has no out_dim key)')
+        if loss.setdefault('out_dim', width) != width:
+            raise ValueError(
+                f'DAPTSelfDistiller: loss.out_dim={loss["out_dim"]} but the '
+                f'distilled logits are {width} wide')
+        return loss
 
     # ---- teacher ---------------------------------------------------------
     def init_weights(self) -> None:
