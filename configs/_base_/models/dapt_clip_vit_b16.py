@@ -14,6 +14,8 @@ backbone = dict(
     out_indices=None,  # all 12 blocks feed the adapter
     layer_token='cls',
     frozen=True)
+# stage 2 fine-tunes the backbone too (at the lr of pretrained parts)
+trainable_backbone = dict(backbone, frozen=False)
 
 neck = dict(
     type='ProgressiveAdapterNeck',
@@ -24,15 +26,8 @@ neck = dict(
     num_heads=8,
     num_temporal_layers=6,
     num_frames=clip_len,
-    dropout=0.,
-    # eq. 6: f = mean(R), width wide (no shortcut, no output projection)
-    frame_shortcut=False,
+    frame_shortcut=False,  # eq. 6: f = mean(R), `width` wide
     zero_init_output=False)
-
-# stage 2 fine-tunes the backbone too (at the lr of pretrained parts)
-trainable_backbone = dict(backbone, frozen=False)
-# our variant (configs/*_dino.py): f = mean_t(backbone embedding) +
-# W_o mean(R), W_o zero at first: the untrained adapter returns the
-# backbone's own feature
+# the *_dino.py configs' adapter: f = mean_t(embedding) + W_o mean(R)
 shortcut_neck = dict(neck, frame_shortcut=True, zero_init_output=True,
-                     out_channels=512)
+                     out_channels=512)  # CLIP's embedding
