@@ -28,6 +28,13 @@ def _cfg(name):
     return Config.fromfile(osp.join(REPO, 'configs', f'{name}.py'))
 
 
+def _assert_darklight_backbone(name, backbone):
+    # 4.1: DarkLight's IG65M R(2+1)D-34 (torchvision's layout, converted)
+    if 'r2plus1d' in name:
+        assert (backbone.depth, backbone.layout) == (34, 'torchvision')
+        assert backbone.pretrained == 'checkpoints/r2plus1d_34_ig65m.pth'
+
+
 def _assert_eq6_adapter(neck):
     # f = mean(R): no shortcut, no output projection, 2 video-level tokens
     assert neck.frame_shortcut is False and neck.zero_init_output is False
@@ -47,6 +54,7 @@ def test_stage1_configs_are_the_paper_recipe(name):
     assert cfg.model.student_views == VIEWS
     assert (cfg.model.base_momentum, cfg.model.final_momentum) == (0.996, 1.)
     assert cfg.model.backbone.frozen is True
+    _assert_darklight_backbone(name, cfg.model.backbone)
     _assert_eq6_adapter(cfg.model.neck)
     assert cfg.model.neck.num_temporal_layers == temporal_layers
     view = cfg.train_dataloader.dataset.pipeline[0]
@@ -67,6 +75,7 @@ def test_stage1_configs_are_the_paper_recipe(name):
 def test_stage2_configs_are_the_paper_recipe(name):
     frames = STAGE2[name]
     cfg = _cfg(name)
+    _assert_darklight_backbone(name, cfg.model.backbone)
     _assert_eq6_adapter(cfg.model.neck)
     optim = cfg.optim_wrapper
     assert (optim.optimizer.lr, optim.optimizer.weight_decay) == (5e-5, 0.2)
