@@ -150,3 +150,21 @@ def test_faithful_loss_is_eq8_by_hand():
                     {v: torch.tensor(x) for v, x in teacher.items()})
     expected = _by_hand_eq8(teacher, logits)
     assert value.item() == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize('baseline,dapt', [
+    ('sfvda_clip_k600_arid', 'sfvda_dapt_clip_k600_arid'),
+    ('sfvda_clip_mit_arid', 'sfvda_dapt_clip_mit_arid'),
+    ('sfvda_clip_h51_arid', 'sfvda_dapt_clip_h51_arid'),
+    ('msvda_clip_daily_arid', 'msvda_dapt_clip_daily_arid')])
+def test_dailyda_baselines_are_their_dapt_config_without_stage1(baseline,
+                                                                  dapt):
+    ours, theirs = _cfg(baseline).to_dict(), _cfg(dapt).to_dict()
+    assert ours['model'] == dict(theirs['model'], init_cfg=None)
+    keys = ours['optim_wrapper']['paramwise_cfg']['custom_keys']
+    assert keys == dict(
+        theirs['optim_wrapper']['paramwise_cfg']['custom_keys'],
+        neck=dict(lr_mult=1.0))
+    for key in ('custom_hooks', 'train_dataloader', 'test_dataloader',
+                'val_cfg', 'train_cfg'):
+        assert ours[key] == theirs[key], key
