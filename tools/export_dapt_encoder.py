@@ -41,8 +41,12 @@ def export_encoder(checkpoint: str, out: str, branch: str = 'teacher',
                        f'DAPTSelfDistiller checkpoint? First keys: '
                        f'{list(state)[:5]}')
     if with_backbone:
-        encoder.update({k: v for k, v in state.items()
-                        if k.startswith('backbone.')})
+        # a backbone trained in stage 1 (train_backbone=True) has a teacher
+        # copy: the teacher branch exports that one
+        source = ('teacher_backbone.' if branch == 'teacher' and any(
+            k.startswith('teacher_backbone.') for k in state) else 'backbone.')
+        encoder.update({'backbone.' + k[len(source):]: v
+                        for k, v in state.items() if k.startswith(source)})
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     tmp = out + '.tmp'
     torch.save(dict(state_dict=encoder,

@@ -42,3 +42,9 @@ neck = dict(
 # the *_dino.py configs' adapter: f = mean_t(embedding) + W_o mean(R)
 shortcut_neck = dict(neck, frame_shortcut=True, zero_init_output=True,
                      out_channels=512)  # the last stage's
+# table 4's ablation (configs/*_seqtransf.py): ActionCLIP's seqTransf over
+# the frame embeddings instead of the adapter, as deep as its temporal part
+seq_transf_neck = dict(type='SeqTransfNeck', in_channels=512,
+                       num_frames=clip_len // 8,
+                       num_layers=neck['num_temporal_layers'],
+                       num_heads=neck['num_heads'])

@@ -47,6 +47,12 @@ class DAPTSelfDistiller(BaseModel):
             None uses the adapter's feature as logits (the paper).
         teacher_views (Sequence[str]): Defaults to original, enhanced, mixed.
         student_views (Sequence[str]): Defaults to all four views.
+        train_backbone (bool): Train the backbone too (table 4's ablation,
+            which the paper found to hurt): the student's backbone learns,
+            the teacher follows it by EMA in its own copy
+            (``teacher_backbone``), and each branch runs its own backbone
+            pass. Needs a backbone built with ``frozen=False``.
+            Defaults to False: one frozen backbone, shared.
         base_momentum (float): Teacher momentum at iteration 0.
         final_momentum (float): Teacher momentum at the last iteration.
         data_preprocessor (dict, optional): Multi-view data preprocessor.
@@ -62,6 +68,7 @@ class DAPTSelfDistiller(BaseModel):
                                                  'mixed'),
                  student_views: Sequence[str] = ('original', 'enhanced',
                                                  'mixed', 'local'),
+                 train_backbone: bool = False,
                  base_momentum: float = 0.996,
                  final_momentum: float = 1.0,
                  data_preprocessor: Optional[dict] = None,
@@ -73,11 +80,19 @@ class DAPTSelfDistiller(BaseModel):
         self.backbone = MODELS.build(backbone)
         trainable = [n for n, p in self.backbone.named_parameters()
                      if p.requires_grad]
-        if trainable:
+        if trainable and not train_backbone:
             raise ValueError(
                 'DAPTSelfDistiller shares one frozen backbone between student '
                 f'and teacher, but backbone parameters {trainable[:3]}... '
-                'require grad; build the backbone with frozen=True')
+                'require grad; build the backbone with frozen=True (or set '
+                'train_backbone=True)')
+        if train_backbone and not trainable:
+            raise ValueError('DAPTSelfDistiller(train_backbone=True) needs a '
+                             'trainable backbone: build it with frozen=False')
+        self.train_backbone = train_backbone
+        if train_backbone:
+            self.teacher_backbone = copy.deepcopy(self.backbone)
+            self.teacher_backbone.requires_grad_(False)
         self.student = nn.ModuleDict(dict(neck=MODELS.build(neck)))
         if head is not None:
             self.student['head'] = MODELS.build(head)
@@ -117,13 +132,22 @@ class DAPTSelfDistiller(BaseModel):
     def init_weights(self) -> None:
         """Initialise the student, then make the teacher an exact copy."""
         super().init_weights()
-        self.teacher.load_state_dict(self.student.state_dict())
+        for teacher, student in self._teacher_student_pairs():
+            teacher.load_state_dict(student.state_dict())
+
+    def _teacher_student_pairs(self) -> List[tuple]:
+        pairs = [(self.teacher, self.student)]
+        if self.train_backbone:
+            pairs.append((self.teacher_backbone, self.backbone))
+        return pairs
 
     def train(self, mode: bool = True) -> 'DAPTSelfDistiller':
         """Keep the teacher (no dropout) and the frozen backbone in eval."""
         super().train(mode)
         self.teacher.eval()
-        self.backbone.train(mode)  # the backbone keeps itself in eval
+        self.backbone.train(mode)  # a frozen backbone keeps itself in eval
+        if self.train_backbone:
+            self.teacher_backbone.eval()
         return self
 
     def momentum_at(self, cur_iter: int, max_iters: int) -> float:
@@ -139,19 +163,23 @@ class DAPTSelfDistiller(BaseModel):
     @torch.no_grad()
     def update_teacher(self, momentum: float) -> None:
         """``teacher = m * teacher + (1 - m) * student`` for every tensor."""
-        student = self.student.state_dict()
-        for name, t_value in self.teacher.state_dict().items():
-            s_value = student[name].detach()
-            if t_value.is_floating_point():
-                t_value.mul_(momentum).add_(s_value, alpha=1 - momentum)
-            else:
-                t_value.copy_(s_value)
+        for teacher, student in self._teacher_student_pairs():
+            student = student.state_dict()
+            for name, t_value in teacher.state_dict().items():
+                s_value = student[name].detach()
+                if t_value.is_floating_point():
+                    t_value.mul_(momentum).add_(s_value, alpha=1 - momentum)
+                else:
+                    t_value.copy_(s_value)
         self._iter_awaiting_ema = None
 
     # ---- forward ---------------------------------------------------------
     def _backbone_by_resolution(self, inputs: Dict[str, torch.Tensor],
-                                views: List[str]) -> Dict[str, tuple]:
-        """Run the frozen backbone once per group of same-sized views.
+                                views: List[str],
+                                backbone: Optional[nn.Module] = None
+                                ) -> Dict[str, tuple]:
+        """Run the backbone once per group of same-sized views (without
+        gradients unless it is the trained student backbone).
 
         Returns:
             dict: view name -> ``(features of the group, start, stop)``.
@@ -162,11 +190,13 @@ class DAPTSelfDistiller(BaseModel):
                 raise KeyError(f'view {view!r} is missing from the inputs '
                                f'(got {sorted(inputs)}); check the pipeline')
             groups.setdefault(tuple(inputs[view].shape[1:]), []).append(view)
+        backbone = self.backbone if backbone is None else backbone
+        grad = self.train_backbone and backbone is self.backbone
         located = {}
         for group in groups.values():
             batch = torch.cat([inputs[v] for v in group])
-            with torch.no_grad():
-                features = self.backbone(batch)
+            with torch.set_grad_enabled(grad and torch.is_grad_enabled()):
+                features = backbone(batch)
             n = len(inputs[group[0]])
             for i, view in enumerate(group):
                 located[view] = (features, i * n, (i + 1) * n)
@@ -207,12 +237,19 @@ class DAPTSelfDistiller(BaseModel):
             raise RuntimeError(
                 'the teacher was not updated after the last optimizer step: '
                 "add dict(type='DAPTTeacherEMAHook') to custom_hooks")
-        views = list(dict.fromkeys(self.student_views + self.teacher_views))
-        located = self._backbone_by_resolution(inputs, views)
+        if self.train_backbone:  # two backbones, one pass each
+            located = self._backbone_by_resolution(inputs,
+                                                   list(self.student_views))
+            located_t = self._backbone_by_resolution(
+                inputs, list(self.teacher_views), self.teacher_backbone)
+        else:
+            views = list(dict.fromkeys(self.student_views +
+                                       self.teacher_views))
+            located = located_t = self._backbone_by_resolution(inputs, views)
         student = self._branch_logits(self.student, located,
                                       self.student_views)
         with torch.no_grad():
-            teacher = self._branch_logits(self.teacher, located,
+            teacher = self._branch_logits(self.teacher, located_t,
                                           self.teacher_views)
         loss, monitor = self.loss_module(student, teacher, cur_iter)
         if self.training:
