@@ -7,8 +7,12 @@
 ViT-B/16 geometry (random weights), 1 clip of T frames, original / enhanced
 / mixed at 224 and local at 96. Targets (issue 6): step <= 1.3x floor,
 <= 0.6x straightforward; peak memory <= 1.5x the forward-only peak.
+With --trained-encoder it also times table 4's ablation (the backbone
+trained in stage 1, the teacher's own EMA copy: a backbone pass per branch
+plus the backbone's backward), against our step (no target: a cost).
 
     python benchmarks/bench_stage1.py [--frames 2] [--repeats 3] [--threads 2]
+        [--trained-encoder]
 """
 import argparse
 import logging
@@ -41,12 +45,15 @@ def rss_kib(field: str) -> int:
     raise KeyError(field)
 
 
-def build_model(frames: int):
-    """The ViT-B/16 distiller of configs/dapt_clip_arid.py, random weights."""
+def build_model(frames: int, train_backbone: bool = False):
+    """The ViT-B/16 distiller of configs/dapt_clip_arid.py, random weights
+    (``train_backbone``: of configs/dapt_clip_dailyda_arid_trained_encoder.py).
+    """
     model = MODELS.build(dict(
         type='DAPTSelfDistiller',
+        train_backbone=train_backbone,
         backbone=dict(type='CLIPVisionBackbone', arch='ViT-B-16',
-                      pretrained=None, frozen=True),
+                      pretrained=None, frozen=not train_backbone),
         neck=dict(type='ProgressiveAdapterNeck', in_channels=768,
                   num_layers=12, width=512, num_heads=8,
                   num_temporal_layers=6, num_frames=frames, out_channels=512),
@@ -133,6 +140,8 @@ def main() -> None:
     parser.add_argument('--frames', type=int, default=2)
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--trained-encoder', action='store_true',
+                        help="also time table 4's trained-encoder step")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     DefaultScope.get_instance('bench-stage1', scope_name='mmaction')
@@ -165,6 +174,19 @@ def main() -> None:
         verdict = 'met' if value <= targets[key] else 'MISSED'
         print(f'{key:28s}{value:10.2f}  (target <= {targets[key]}, '
               f'{verdict})')
+    if args.trained_encoder:
+        del wrapper
+        torch.manual_seed(0)
+        trained = build_model(args.frames, train_backbone=True).train()
+        trained_wrapper = build_optim_wrapper(trained, dict(
+            optimizer=dict(type='AdamW', lr=5e-5, weight_decay=0.04)))
+        cost = measure(
+            lambda it: dapt_step(trained, trained_wrapper, data, it),
+            args.repeats)
+        print(f'{"trained-encoder step":28s}{cost[0]:10.3f}{cost[1]:14.1f}'
+              f'{cost[2]:12.1f}')
+        print(f'{"trained_encoder_over_ours":28s}{cost[0] / ours[0]:10.2f}'
+              f'  (seconds; peak RSS {cost[1] / ours[1]:.2f}x, no target)')
 
 
 if __name__ == '__main__':

@@ -2,7 +2,8 @@
 # trained on the bright domain, tested on the dark one (no DAPT).
 #   python tools/train.py configs/baseline_r3dtiny_toy.py
 #   python tools/test.py configs/baseline_r3dtiny_toy.py work_dirs/.../best_*.pth
-_base_ = ['_base_/default_runtime.py', '_base_/datasets/toy_video.py']
+_base_ = ['_base_/default_runtime.py', '_base_/datasets/toy_video.py',
+          '_base_/schedules/toy_supervised.py']
 
 num_classes = 6
 model = dict(
@@ -23,13 +24,5 @@ model = dict(
 
 # motion direction takes ~10 epochs to take off on 180 clips; 40 in ~2.5 min
 max_epochs = 40
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
-                 val_begin=1, val_interval=10)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-optim_wrapper = dict(optimizer=dict(type='AdamW', lr=3e-3, weight_decay=1e-4),
-                     clip_grad=dict(max_norm=10))
-param_scheduler = [dict(type='CosineAnnealingLR', T_max=max_epochs,
-                        by_epoch=True, eta_min=1e-5)]
-# lr above is for 8 clips in total (1 process x 8); --auto-scale-lr rescales
-auto_scale_lr = dict(enable=False, base_batch_size=8)
+train_cfg = dict(max_epochs=max_epochs, val_interval=10)
+param_scheduler = [dict(_base_.param_scheduler[0], T_max=max_epochs)]

@@ -6,27 +6,14 @@
 #   python tools/test.py configs/dapt_clip_arid_finetune.py \
 #       work_dirs/dapt_clip_arid_finetune/best_acc_top1_epoch_*.pth
 _base_ = [
-    '_base_/default_runtime.py', '_base_/models/dapt_clip_vit_b16.py',
-    '_base_/datasets/arid_video.py', '_base_/schedules/dapt_stage2.py'
+    '_base_/default_runtime.py', '_base_/models/dapt_stage2_clip_vit_b16.py',
+    '_base_/models/clip_text_head.py', '_base_/datasets/arid_video.py',
+    '_base_/schedules/dapt_stage2.py'
 ]
 encoder_checkpoint = 'work_dirs/dapt_clip_arid/dapt_encoder.pth'
 model = dict(
-    type='DAPTRecognizer',
-    backbone={{_base_.trainable_backbone}},
-    neck={{_base_.neck}},
-    cls_head=dict(
-        type='CLIPTextClassifierHead',
-        num_classes=11,
-        in_channels=512,
-        class_names={{_base_.arid_classes}},
-        templates=['a video of a person {}.', 'a dark video of a person {}.',
-                   'a person is doing {} in the dark.'],
-        text_encoder={{_base_.text_encoder}},
-        average_clips='prob'),
-    data_preprocessor=dict(type='ActionDataPreprocessor',
-                           mean={{_base_.video_norm.mean}},
-                           std={{_base_.video_norm.std}},
-                           format_shape='NCTHW'),
+    cls_head=dict(_base_.clip_text_head, num_classes=11,
+                  class_names=_base_.arid_classes),
     # backbone.* and neck.* from stage 1 (teacher); the backbone's own
     # pretrained='openai' weights are loaded first and overwritten by the
     # identical frozen copy in the export
@@ -35,5 +22,3 @@ model = dict(
 # the text encoder is pretrained too: the lr of pretrained parts
 optim_wrapper = dict(paramwise_cfg=dict(custom_keys={
     'cls_head.text_encoder': dict(lr_mult=0.1)}))
-default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=2,
-                                     save_best='auto'))

@@ -1,41 +1,28 @@
-# DAPT stage 2 on ARID (split 1) with R(2+1)D-34 and the stage-1 adapter,
-# DarkLight's sampling (64 consecutive frames, 112 x 112), linear head.
+# DAPT stage 2 on ARID (split 1) as the paper has it (section 4.1):
+# R(2+1)D-34 with the stage-1 adapter, the CLIP text-encoder classifier, the
+# stage-1 sampling (64 frames spread over the clip), 224 x 224.
 #   tools/dist_train.sh configs/dapt_r2plus1d_arid_finetune.py 8
-_base_ = ['dapt_timesformer_arid_finetune.py']
+_base_ = [
+    '_base_/default_runtime.py', '_base_/models/dapt_stage2_r2plus1d_34.py',
+    '_base_/models/clip_text_head.py', '_base_/datasets/arid_video.py',
+    '_base_/schedules/dapt_stage2.py'
+]
 encoder_checkpoint = 'work_dirs/dapt_r2plus1d_arid/dapt_encoder.pth'
 model = dict(
-    backbone=dict(
-        _delete_=True, type='R2Plus1DLayers', depth=34,
-        pretrained='https://download.openmmlab.com/mmaction/v1.0/'
-        'recognition/r2plus1d/r2plus1d_r34_8xb8-32x2x1-180e_kinetics400-rgb/'
-        'r2plus1d_r34_8xb8-32x2x1-180e_kinetics400-rgb_20220812-4270588c.pth',
-        out_indices=None, frozen=False,
-        norm_cfg=dict(type='BN3d', requires_grad=True, eps=1e-3),
-        conv1_kernel=(3, 7, 7), spatial_strides=(1, 2, 2, 2),
-        temporal_strides=(1, 2, 2, 2), zero_init_residual=False),
-    neck=dict(_delete_=True, type='ProgressiveAdapterNeck',
-              in_channels=[64, 128, 256, 512], width=512, num_prompts=2,
-              num_heads=8, num_temporal_layers=2, num_frames=8,
-              out_channels=512, frame_shortcut=True, zero_init_output=True),
-    cls_head=dict(in_channels=512),
-    data_preprocessor=dict(mean=[123.675, 116.28, 103.53],
-                           std=[58.395, 57.12, 57.375]),
-    init_cfg=dict(checkpoint=encoder_checkpoint))
+    cls_head=dict(_base_.clip_text_head, num_classes=11,
+                  class_names=_base_.arid_classes),
+    init_cfg=dict(type='Pretrained', checkpoint=encoder_checkpoint))
+optim_wrapper = dict(paramwise_cfg=dict(custom_keys={
+    'cls_head.text_encoder': dict(lr_mult=0.1)}))
 
 
-# DarkLight-style sampling: 64 consecutive frames, 112 x 112 crops
-sample = dict(type='SampleFrames', clip_len=64, frame_interval=1)
-decode = [dict(type='DecordInit'), dict(type='DecordDecode'),
-          dict(type='Resize', scale=(-1, 128))]
-pack = [dict(type='FormatShape', input_format='NCTHW'),
-        dict(type='PackActionInputs')]
-train_dataloader = dict(batch_size=4, dataset=dict(pipeline=[
-    decode[0], dict(sample, num_clips=1), *decode[1:],
-    dict(type='RandomCrop', size=112), dict(type='Flip', flip_ratio=0.5),
-    *pack]))
-val_dataloader = dict(dataset=dict(pipeline=[
-    decode[0], dict(sample, num_clips=1, test_mode=True), *decode[1:],
-    dict(type='CenterCrop', crop_size=112), *pack]))
-test_dataloader = dict(dataset=dict(pipeline=[
-    decode[0], dict(sample, num_clips=2, test_mode=True), *decode[1:],
-    dict(type='ThreeCrop', crop_size=112), *pack]))
+def _frames(pipeline):
+    # the backbone's clip_len frames instead of the data piece's 8
+    return [dict(t, clip_len=_base_.clip_len) if t['type'] == 'UniformSample'
+            else t for t in pipeline]
+
+
+train_dataloader = dict(dataset=dict(pipeline=_frames(_base_.train_pipeline)))
+val_dataloader = dict(dataset=dict(pipeline=_frames(_base_.val_pipeline)))
+test_dataloader = dict(dataset=dict(pipeline=_frames(_base_.test_pipeline)))
+del _frames

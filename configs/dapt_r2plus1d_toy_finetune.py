@@ -5,21 +5,15 @@
 #       work_dirs/dapt_r2plus1d_toy/dapt_encoder.pth
 #   python tools/train.py configs/dapt_r2plus1d_toy_finetune.py
 _base_ = [
-    '_base_/default_runtime.py', '_base_/models/dapt_r2plus1d_tiny_toy.py',
-    '_base_/datasets/toy_video.py'
+    '_base_/default_runtime.py',
+    '_base_/models/dapt_stage2_r2plus1d_tiny_toy.py',
+    '_base_/datasets/toy_video.py', '_base_/schedules/toy_supervised.py'
 ]
 num_classes = 6
 encoder_checkpoint = 'work_dirs/dapt_r2plus1d_toy/dapt_encoder.pth'
 model = dict(
-    type='DAPTRecognizer',
-    backbone={{_base_.trainable_backbone}},
-    neck={{_base_.neck}},
     cls_head=dict(type='TimeSformerHead', num_classes=num_classes,
                   in_channels=64, average_clips='prob'),
-    data_preprocessor=dict(type='ActionDataPreprocessor',
-                           mean={{_base_.video_norm.mean}},
-                           std={{_base_.video_norm.std}},
-                           format_shape='NCTHW'),
     init_cfg=dict(type='Pretrained', checkpoint=encoder_checkpoint))
 
 dark = 'data/toy/dark'
@@ -28,20 +22,14 @@ val_dataloader = dict(dataset=dict(ann_file=f'{dark}_test.txt'))
 test_dataloader = dict(dataset=dict(ann_file=f'{dark}_test.txt'))
 
 max_epochs = 15
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
-                 val_begin=1, val_interval=5)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
+train_cfg = dict(max_epochs=max_epochs)
 # as the paper: pretrained parts (backbone, stage-1 adapter) at 1/10 of the
 # lr of new modules (the head). With the backbone frozen, neither the
 # baseline nor DAPT got past chance on the dark toy clips.
 optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=3e-3, weight_decay=0.2),
+    optimizer=dict(weight_decay=0.2),
     paramwise_cfg=dict(custom_keys={'backbone': dict(lr_mult=0.1),
-                                    'neck': dict(lr_mult=0.1)}),
-    clip_grad=dict(max_norm=10))
-param_scheduler = [dict(type='CosineAnnealingLR', T_max=max_epochs,
-                        by_epoch=True, eta_min=1e-5)]
-auto_scale_lr = dict(enable=False, base_batch_size=8)
+                                    'neck': dict(lr_mult=0.1)}))
+param_scheduler = [dict(_base_.param_scheduler[0], T_max=max_epochs)]
 default_hooks = dict(checkpoint=dict(interval=max_epochs, max_keep_ckpts=1,
                                      save_best=None))

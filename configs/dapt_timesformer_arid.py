@@ -6,17 +6,6 @@
 #       work_dirs/dapt_timesformer_arid/dapt_encoder.pth
 # Other splits: --cfg-options train_dataloader.dataset.ann_file=data/arid/split2_train.txt
 _base_ = [
-    '_base_/default_runtime.py', '_base_/models/dapt_timesformer.py',
-    '_base_/datasets/arid_dapt_multiview.py', '_base_/schedules/dapt_stage1.py',
-    '_base_/models/dapt_self_distiller.py'
+    '_base_/models/dapt_stage1_timesformer.py',
+    '_base_/datasets/arid_dapt_multiview.py', '_base_/schedules/dapt_stage1.py'
 ]
-
-model = dict(
-    backbone={{_base_.backbone}},
-    neck={{_base_.neck}},
-    loss=dict(out_dim={{_base_.neck.out_channels}}),
-    data_preprocessor=dict(mean={{_base_.video_norm.mean}},
-                           std={{_base_.video_norm.std}}))
-# no labels, so no validation: keep the last checkpoints only
-default_hooks = dict(checkpoint=dict(interval=5, save_best=None,
-                                     max_keep_ckpts=3))

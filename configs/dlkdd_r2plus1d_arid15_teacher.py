@@ -4,8 +4,9 @@
 _base_ = ['dlkdd_r2plus1d_arid_teacher.py']
 data_root = 'data/arid15'
 _videos = dict(data_prefix=dict(video=f'{data_root}/videos'))
-train_dataloader = dict(
-    dataset=dict(_videos, ann_file=f'{data_root}/split1_train.txt'))
-val_dataloader = dict(
+# validation: the base's hold-out of the training list, never the test list
+train_list = f'{data_root}/split1_train.txt'
+train_dataloader = dict(dataset=dict(_videos, ann_file=train_list))
+val_dataloader = dict(dataset=dict(_videos, ann_file=train_list))
+test_dataloader = dict(
     dataset=dict(_videos, ann_file=f'{data_root}/split1_test.txt'))
-test_dataloader = val_dataloader

@@ -5,13 +5,6 @@
 _base_ = ['msvda_dapt_clip_daily_arid.py']
 source_checkpoints = [f'work_dirs/source_clip_dailyda_{s}/epoch_30.pth'
                       for s in ('k600', 'mit', 'h51')]
-custom_hooks = [
-    dict(type='PseudoLabelHook',
-         labeler=dict(type='ModelLabeler',
-                      config='configs/source_clip_dailyda_k600.py',
-                      checkpoints=source_checkpoints),
-         pipeline={{_base_.label_pipeline}},
-         centroid_iterations={{_base_.label_selection.centroid_iterations}},
-         topk_per_class={{_base_.label_selection.topk_per_class}},
-         refresh={{_base_.label_refresh}})
-]
+custom_hooks = [dict(_base_.pseudo_label_hook, labeler=dict(
+    type='ModelLabeler', config='configs/source_clip_dailyda_k600.py',
+    checkpoints=source_checkpoints))]

@@ -4,29 +4,10 @@
 # (configs/dapt_r2plus1d_toy.py) and of the baseline
 # (configs/baseline_r2plus1d_toy_finetune.py).
 _base_ = [
-    '_base_/default_runtime.py', '_base_/models/dapt_r2plus1d_tiny_toy.py',
-    '_base_/datasets/toy_video.py'
+    '_base_/default_runtime.py',
+    '_base_/models/dapt_stage2_r2plus1d_tiny_toy.py',
+    '_base_/datasets/toy_video.py', '_base_/schedules/toy_supervised.py'
 ]
 num_classes = 6
-model = dict(
-    type='DAPTRecognizer',
-    backbone={{_base_.trainable_backbone}},
-    neck={{_base_.neck}},
-    cls_head=dict(type='TimeSformerHead', num_classes=num_classes,
-                  in_channels=64, average_clips='prob'),
-    data_preprocessor=dict(type='ActionDataPreprocessor',
-                           mean={{_base_.video_norm.mean}},
-                           std={{_base_.video_norm.std}},
-                           format_shape='NCTHW'))
-
-max_epochs = 30
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
-                 val_begin=1, val_interval=5)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=3e-3, weight_decay=1e-4),
-    clip_grad=dict(max_norm=10))
-param_scheduler = [dict(type='CosineAnnealingLR', T_max=max_epochs,
-                        by_epoch=True, eta_min=1e-5)]
-auto_scale_lr = dict(enable=False, base_batch_size=8)
+model = dict(cls_head=dict(type='TimeSformerHead', num_classes=num_classes,
+                           in_channels=64, average_clips='prob'))

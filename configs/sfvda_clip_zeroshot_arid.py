@@ -4,12 +4,5 @@
 #   tools/dist_train.sh configs/sfvda_clip_zeroshot_arid.py 8
 _base_ = ['sfvda_dapt_clip_k600_arid.py',
           '_base_/models/clip_zero_shot_labeler.py']
-custom_hooks = [
-    dict(type='PseudoLabelHook',
-         labeler=dict(type='ModelLabeler',
-                      model={{_base_.clip_zero_shot_model}}),
-         pipeline={{_base_.label_pipeline}},
-         centroid_iterations={{_base_.label_selection.centroid_iterations}},
-         topk_per_class={{_base_.label_selection.topk_per_class}},
-         refresh={{_base_.label_refresh}})
-]
+custom_hooks = [dict(_base_.pseudo_label_hook, labeler=dict(
+    type='ModelLabeler', model=_base_.clip_zero_shot_model))]

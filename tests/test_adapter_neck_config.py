@@ -25,7 +25,11 @@ def test_base_model_files_carry_the_paper_settings():
     assert clip.neck.num_temporal_layers == 6
     assert clip.neck.num_prompts == 2
     assert (clip.neck.in_channels, clip.neck.num_layers) == (768, 12)
-    assert clip.neck.out_channels == 512  # CLIP ViT-B/16 embedding width
+    # eq. 6 (f = mean(R), width wide); the shortcut variant adds the
+    # backbone's embedding, so it is that wide
+    assert clip.neck.get('out_channels') is None
+    assert clip.neck.frame_shortcut is False
+    assert clip.shortcut_neck.out_channels == 512  # CLIP's embedding width
 
     r2p1d = load('dapt_r2plus1d_34.py')
     assert (r2p1d.backbone.type, r2p1d.backbone.depth) == ('R2Plus1DLayers',
@@ -40,7 +44,8 @@ def test_base_model_files_carry_the_paper_settings():
     assert tsf.backbone.type == 'TimeSformerLayers'
     assert tsf.backbone.attention_type == 'divided_space_time'
     assert tsf.clip_len == tsf.backbone.num_frames == tsf.neck.num_frames
-    assert tsf.neck.out_channels == tsf.backbone.embed_dims
+    assert tsf.shortcut_neck.out_channels == tsf.backbone.embed_dims
+    assert r2p1d.shortcut_neck.out_channels == 512  # last stage's width
 
 
 def test_config_inherits_and_swaps_the_backbone(tmp_path):
@@ -53,7 +58,8 @@ def test_config_inherits_and_swaps_the_backbone(tmp_path):
         "backbone = dict(_delete_=True, type='R2Plus1DLayers', depth=34,\n"
         "                base_channels=4, pretrained=None)\n"
         "neck = dict(in_channels=[4, 8, 16, 32], num_layers=None,\n"
-        "            out_channels=32, num_frames=2, width=32, num_heads=2)\n")
+        "            out_channels=32, num_frames=2, width=32, num_heads=2,\n"
+        "            frame_shortcut=True, zero_init_output=True)\n")
     cfg = Config.fromfile(str(path))
     assert 'arch' not in cfg.backbone  # replaced, not merged
     assert cfg.neck.type == 'ProgressiveAdapterNeck'

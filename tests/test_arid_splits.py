@@ -38,6 +38,8 @@ def test_missing_split_is_named(tmp_path):
 def test_commands_point_each_split_at_its_lists():
     lines = arid_splits.commands('configs/x.py', 8, 'data/arid')
     assert len(lines) == 6
-    assert 'split2_train.txt' in lines[2] and 'split2_test.txt' in lines[2]
+    # training never sees the test list; tools/test.py only the test list
+    assert 'split2_train.txt' in lines[2] and '_test.txt' not in lines[2]
     assert lines[3].startswith('python tools/test.py configs/x.py')
+    assert 'split2_test.txt' in lines[3] and '_train.txt' not in lines[3]
     assert '--work-dir work_dirs/x/split3' in lines[4]

@@ -157,3 +157,55 @@ def test_trainable_backbone_is_refused():
     cfg['backbone']['frozen'] = False
     with pytest.raises(ValueError, match='frozen=True'):
         MODELS.build(cfg)
+
+
+def test_loss_width_is_filled_from_the_adapter_or_the_head():
+    cfg = distiller_cfg(head=None, loss=dict(type='DAPTDistillLoss'))
+    assert MODELS.build(cfg).loss_module.center.shape == (1, 32)  # neck
+    cfg['loss'] = dict(type='DAPTDistillLoss')
+    assert MODELS.build(distiller_cfg(loss=cfg['loss'])
+                        ).loss_module.center.shape == (1, 16)  # head
+    with pytest.raises(ValueError, match='out_dim=24 but .* 32 wide'):
+        MODELS.build(distiller_cfg(
+            head=None, loss=dict(type='DAPTDistillLoss', out_dim=24)))
+
+
+def _trained_encoder():
+    cfg = distiller_cfg(train_backbone=True)
+    cfg['backbone'] = dict(cfg['backbone'], frozen=False)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg)
+    model.init_weights()
+    return model
+
+
+def test_trained_encoder_teacher_follows_its_own_backbone_by_ema():
+    model = _trained_encoder()
+    for t, s in zip(model.teacher_backbone.state_dict().values(),
+                    model.backbone.state_dict().values()):
+        assert torch.equal(t, s)  # the same start
+    calls = []
+    for name in ('backbone', 'teacher_backbone'):
+        getattr(model, name).register_forward_hook(
+            lambda mod, args, out, name=name: calls.append(name))
+    data = model.data_preprocessor(batch(), training=True)
+    model(**data, mode='loss')['loss_distill'].backward()
+    # student: 32 px and 16 px groups; teacher: its own pass over 32 px
+    assert sorted(calls) == ['backbone', 'backbone', 'teacher_backbone']
+    grads = [p.grad for p in model.backbone.parameters()]
+    assert any(g is not None and g.abs().sum() > 0 for g in grads)
+    assert all(p.grad is None for p in model.teacher_backbone.parameters())
+    teacher_before = copy.deepcopy(model.teacher_backbone.state_dict())
+    wrapper = optim(model)
+    wrapper.update_params(model(**data, mode='loss')['loss_distill'])
+    student_after = model.backbone.state_dict()
+    model.update_teacher(0.9)
+    for name, value in model.teacher_backbone.state_dict().items():
+        if value.is_floating_point():
+            expected = 0.9 * teacher_before[name] + 0.1 * student_after[name]
+            torch.testing.assert_close(value, expected, rtol=0, atol=1e-6)
+
+
+def test_trained_encoder_needs_a_trainable_backbone():
+    with pytest.raises(ValueError, match='frozen=False'):
+        MODELS.build(distiller_cfg(train_backbone=True))

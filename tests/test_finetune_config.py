@@ -68,16 +68,18 @@ def test_baseline_trains_the_new_adapter_at_the_new_module_lr():
 @pytest.mark.parametrize('name', [
     'dapt_timesformer_arid_finetune', 'baseline_timesformer_arid_finetune',
     'dapt_r2plus1d_arid_finetune', 'baseline_r2plus1d_arid_finetune'])
-def test_linear_head_finetune_configs(name):
+def test_r2plus1d_and_timesformer_finetune_configs(name):
     cfg = Config.fromfile(osp.join(REPO, 'configs', f'{name}.py'))
     assert cfg.model.backbone.type == (
         'R2Plus1DLayers' if 'r2plus1d' in name else 'TimeSformerLayers')
-    if 'r2plus1d' in name:  # DarkLight's 64 consecutive frames, 112 crops
+    if 'r2plus1d' in name:  # the paper: 64 sparse frames, 224, text head
         sampler = cfg.train_dataloader.dataset.pipeline[1]
-        assert (sampler.clip_len, sampler.frame_interval) == (64, 1)
-        assert cfg.test_dataloader.dataset.pipeline[4].crop_size == 112
+        assert (sampler.type, sampler.clip_len) == ('UniformSample', 64)
+        assert cfg.test_dataloader.dataset.pipeline[4].crop_size == 224
+        assert cfg.model.cls_head.type == 'CLIPTextClassifierHead'
     assert cfg.model.backbone.frozen is False
-    assert cfg.model.cls_head.in_channels == cfg.model.neck.out_channels
+    # eq. 6: f is the adapter's width wide
+    assert cfg.model.cls_head.in_channels == cfg.model.neck.width
     neck_lr = cfg.optim_wrapper.paramwise_cfg.custom_keys['neck'].lr_mult
     assert neck_lr == (0.1 if name.startswith('dapt') else 1.0)
     assert (cfg.model.init_cfg is None) == name.startswith('baseline')

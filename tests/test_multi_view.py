@@ -96,6 +96,17 @@ def test_original_and_local_are_frames_of_the_video(video):
     assert len(out['local_frame_inds']) == 5
 
 
+def test_area_range_none_keeps_the_whole_frame(video):
+    # the paper's original view: every frame whole (128 x 96), resized
+    seeded(3)
+    out = build(area_range=None, flip_ratio=0.)(dict(filename=video))
+    assert out['crop_bbox'].tolist() == [0, 0, 128, 96]
+    expected = reference_view(video, out['frame_inds'], (0, 0, 128, 96),
+                              False, (64, 64))
+    np.testing.assert_array_equal(out['original'], expected)
+    assert out['local_crop_bbox'].tolist() != [0, 0, 128, 96]  # still cropped
+
+
 def test_local_view_draws_its_own_indices_and_crop(video):
     seeded(2)
     transform = build(clip_len=4)

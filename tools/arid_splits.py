@@ -1,5 +1,7 @@
-"""ARID's protocol: train on each split's _train list, test on its _test
-list, report top-1 / top-5 per split and the mean over the three.
+"""ARID's protocol: train on each split's _train list (validating and
+selecting on a hold-out of it, never on the test list), test the selected
+checkpoint once on its _test list, report top-1 / top-5 per split and the
+mean over the three.
 
     # print the commands (one train + one test per split)
     python tools/arid_splits.py commands configs/dapt_clip_arid_finetune.py
@@ -16,26 +18,34 @@ SPLITS = (1, 2, 3)
 
 
 def split_options(split: int, data_root: str = 'data/arid') -> List[str]:
-    """``--cfg-options`` that point a config's data at one split."""
-    return [
-        f'train_dataloader.dataset.ann_file={data_root}/split{split}_train.txt',
-        f'val_dataloader.dataset.ann_file={data_root}/split{split}_test.txt',
-        f'test_dataloader.dataset.ann_file={data_root}/split{split}_test.txt',
-    ]
+    """``--cfg-options`` that point a config's data at one split.
+
+    Returns:
+        list[str]: The training options (training and validation read the
+        training list: the configs' val dataset is the hold-out of it,
+        ``HoldoutVideoDataset``, that training leaves out), then the test
+        option, for tools/test.py only.
+    """
+    train = f'{data_root}/split{split}_train.txt'
+    return [f'train_dataloader.dataset.ann_file={train}',
+            f'val_dataloader.dataset.ann_file={train}',
+            f'test_dataloader.dataset.ann_file={data_root}/split{split}'
+            '_test.txt']
 
 
 def commands(config: str, gpus: int, data_root: str) -> List[str]:
-    """The shell commands that run the protocol."""
+    """The shell commands that run the protocol: per split, train (the
+    checkpoint selected on the hold-out), then test that checkpoint once."""
     name = osp.splitext(osp.basename(config))[0]
     lines = []
     for split in SPLITS:
         work = f'work_dirs/{name}/split{split}'
-        opts = ' '.join(split_options(split, data_root))
+        *train, test = split_options(split, data_root)
         lines.append(f'tools/dist_train.sh {config} {gpus} --work-dir {work}'
-                     f' --cfg-options {opts}')
+                     f' --cfg-options {" ".join(train)}')
         lines.append(f'python tools/test.py {config} '
                      f'$(ls {work}/best_acc_top1_epoch_*.pth | tail -1) '
-                     f'--work-dir {work} --cfg-options {opts}')
+                     f'--work-dir {work} --cfg-options {test}')
     return lines
 
 

@@ -7,6 +7,10 @@
     # MSVDA: one work dir per seed: mean +- std (sample std) of top-1
     python tools/dailyda_results.py msvda work_dirs/msvda_dapt_clip_daily_arid/seed*
 
+The adaptation configs have no validation (the target's labels are not
+part of the setting): test each run's last checkpoint, e.g.
+    python tools/test.py configs/sfvda_dapt_clip_k600_arid.py \
+        work_dirs/sfvda_dapt_clip_k600_arid/epoch_30.pth
 Top-1 is the newest test result that tools/test.py wrote in each work dir;
 pseudo-label accuracy (first labeling, selected clips) comes from the
 PseudoLabelHook's ``pseudo_labels.txt.json`` when the list had ground

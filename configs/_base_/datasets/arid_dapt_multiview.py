@@ -2,17 +2,16 @@
 # split, labels unused). Convert the official lists first (docs/data.md):
 #   python tools/convert_lists.py data/arid/list_cvt/ARID_split1_train.txt \
 #       --format arid -o data/arid/split1_train.txt
-# SCI weights: the released `medium.pt` of the official SCI repository
-# (vis-opt-group/SCI, MIT licence), saved as checkpoints/sci/medium.pt.
+_base_ = ['sci_medium.py']
 dataset_type = 'VideoDataset'
 data_root = 'data/arid'
 split = 1
-sci_checkpoint = 'checkpoints/sci/medium.pt'
-crop_size = 224  # R(2+1)D-34 configs override with 112
+crop_size = 224
 local_crop_size = 96
 patch_size = 16
 views = ('original', 'enhanced', 'mixed', 'local')
-# 8 frames for CLIP ViT-B/16 and TimeSformer (R(2+1)D-34's config sets 64)
+# 8 frames for CLIP ViT-B/16 and TimeSformer; configs/dapt_r2plus1d_arid.py
+# takes the backbone piece's clip_len (64)
 num_frames = 8
 
 train_pipeline = [
@@ -23,10 +22,10 @@ train_pipeline = [
          local_clip_len=num_frames,
          local_crop_size=local_crop_size,
          sampler=dict(type='UniformSample'),
-         area_range=(0.4, 1.0),
+         area_range=None,  # whole frames (section 3.1), resized
          local_area_range=(0.05, 0.4),
          flip_ratio=0.5,
-         enhancer=dict(type='SCIEnhance', checkpoint=sci_checkpoint),
+         enhancer=dict(type='SCIEnhance', checkpoint=_base_.sci_checkpoint),
          patch_size=patch_size,
          mask_mode='clip',
          short_video='repeat'),

@@ -3,7 +3,6 @@
 # crops. Testing runs single-stream on the dark frames (no SCI) with
 # multi-clip (num_clips) x three-crop views averaged, as mmaction2 does.
 # Lists: tools/convert_lists.py (docs/data.md); classes in label order.
-dataset_type = 'VideoDataset'
 data_root = 'data/arid'
 split = 1
 arid_classes = ['Drink', 'Jump', 'Pick', 'Pour', 'Push', 'Run', 'Sit',
@@ -44,23 +43,27 @@ test_pipeline = [
 ]
 
 video_prefix = dict(video=f'{data_root}/clips_v1')
+# validation never reads the test list: the val loop (and save_best) use a
+# class-stratified 10 % hold-out of the training list, which training then
+# does not see; the test list is for tools/test.py. To change the ratio, set
+# it on both: --cfg-options train_dataloader.dataset.holdout_ratio=R
+# val_dataloader.dataset.holdout_ratio=R
+train_list = f'{data_root}/split{split}_train.txt'
+holdout = dict(type='HoldoutVideoDataset', ann_file=train_list,
+               holdout_ratio=0.1, holdout_seed=0, data_prefix=video_prefix)
 train_dataloader = dict(
     batch_size=4, num_workers=8, persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type=dataset_type,
-                 ann_file=f'{data_root}/split{split}_train.txt',
-                 data_prefix=video_prefix, pipeline=train_pipeline))
+    dataset=dict(holdout, subset='train', pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=4, num_workers=8, persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type,
-                 ann_file=f'{data_root}/split{split}_test.txt',
-                 data_prefix=video_prefix, pipeline=val_pipeline,
+    dataset=dict(holdout, subset='val', pipeline=val_pipeline,
                  test_mode=True))
 test_dataloader = dict(
     batch_size=1, num_workers=8, persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type,
+    dataset=dict(type='VideoDataset',
                  ann_file=f'{data_root}/split{split}_test.txt',
                  data_prefix=video_prefix, pipeline=test_pipeline,
                  test_mode=True))

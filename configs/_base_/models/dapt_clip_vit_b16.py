@@ -14,6 +14,8 @@ backbone = dict(
     out_indices=None,  # all 12 blocks feed the adapter
     layer_token='cls',
     frozen=True)
+# stage 2 fine-tunes the backbone too (at the lr of pretrained parts)
+trainable_backbone = dict(backbone, frozen=False)
 
 neck = dict(
     type='ProgressiveAdapterNeck',
@@ -24,13 +26,14 @@ neck = dict(
     num_heads=8,
     num_temporal_layers=6,
     num_frames=clip_len,
-    out_channels=512,  # CLIP's embedding width (frame_shortcut)
-    dropout=0.,
-    frame_shortcut=True,
-    zero_init_output=True)
-
-# stage 2 fine-tunes the backbone too (at the lr of pretrained parts)
-trainable_backbone = dict(backbone, frozen=False)
-# CLIP's text tower of the same weights, for the text classifier head
-text_encoder = dict(type='CLIPTextEncoder', arch='ViT-B-16',
-                    pretrained='openai', quick_gelu=True)
+    frame_shortcut=False,  # eq. 6: f = mean(R), `width` wide
+    zero_init_output=False)
+# the *_dino.py configs' adapter: f = mean_t(embedding) + W_o mean(R)
+shortcut_neck = dict(neck, frame_shortcut=True, zero_init_output=True,
+                     out_channels=512)  # CLIP's embedding
+# table 4's ablation (configs/*_seqtransf.py): ActionCLIP's seqTransf over
+# the frame embeddings instead of the adapter, as deep as its temporal part
+seq_transf_neck = dict(type='SeqTransfNeck', in_channels=512,
+                       num_frames=clip_len,
+                       num_layers=neck['num_temporal_layers'],
+                       num_heads=neck['num_heads'])

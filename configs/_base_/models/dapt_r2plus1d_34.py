@@ -1,18 +1,23 @@
-# DAPT model pieces for R(2+1)D-34 (paper: as in DarkLight, 64 frames,
-# frozen backbone, temporal transformer of 2 layers).
+# DAPT model pieces for R(2+1)D-34 (paper, 4.1: the same R(2+1)D-34 as
+# DarkLight, 64 frames, frozen backbone, temporal transformer of 2 layers).
 # Inherit with `_base_` and use `backbone` / `neck` in the model dict.
 clip_len = 64
-# ImageNet normalisation as in mmaction2's R(2+1)D configs (0-255 RGB).
-video_norm = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375])
+# ig65m-pytorch's normalisation of its R(2+1)D-34 (0-255 RGB)
+video_norm = dict(mean=[110.201, 100.64, 95.995],
+                  std=[58.148, 56.47, 55.332])
 
 backbone = dict(
     type='R2Plus1DLayers',
     depth=34,
-    # mmaction2's Kinetics-400 R(2+1)D-34 recognizer; its backbone.* keys
-    # are used. A local file works the same way.
-    pretrained='https://download.openmmlab.com/mmaction/v1.0/recognition/'
-    'r2plus1d/r2plus1d_r34_8xb8-32x2x1-180e_kinetics400-rgb/'
-    'r2plus1d_r34_8xb8-32x2x1-180e_kinetics400-rgb_20220812-4270588c.pth',
+    # DarkLight's weights: IG65M-pretrained R(2+1)D-34 of ig65m-pytorch
+    # (r2plus1d_34_clip32_ig65m_from_scratch-449a7af9.pth, torchvision's
+    # layout), converted once by
+    #   python tools/convert_ig65m_r2plus1d.py SRC.pth \
+    #       checkpoints/r2plus1d_34_ig65m.pth
+    # (mmaction2's Kinetics-400 R(2+1)D-34 instead: layout='mmaction',
+    # its URL, and ImageNet's mean / std in the data preprocessor)
+    layout='torchvision',
+    pretrained='checkpoints/r2plus1d_34_ig65m.pth',
     out_indices=None,  # all four stages feed the adapter
     frozen=True,
     # BN3d, not SyncBN: the frozen backbone never updates its statistics.
@@ -21,6 +26,8 @@ backbone = dict(
     spatial_strides=(1, 2, 2, 2),
     temporal_strides=(1, 2, 2, 2),
     zero_init_residual=False)
+# stage 2 fine-tunes the backbone too (at the lr of pretrained parts)
+trainable_backbone = dict(backbone, frozen=False)
 
 neck = dict(
     type='ProgressiveAdapterNeck',
@@ -30,10 +37,14 @@ neck = dict(
     num_heads=8,
     num_temporal_layers=2,
     num_frames=clip_len // 8,  # the last stage keeps T / 8 frames
-    out_channels=512,  # last stage's width (frame_shortcut)
-    dropout=0.,
-    frame_shortcut=True,
-    zero_init_output=True)
-
-# stage 2 fine-tunes the backbone too (at the lr of pretrained parts)
-trainable_backbone = dict(backbone, frozen=False)
+    frame_shortcut=False,  # eq. 6: f = mean(R), `width` wide
+    zero_init_output=False)
+# the *_dino.py configs' adapter: f = mean_t(embedding) + W_o mean(R)
+shortcut_neck = dict(neck, frame_shortcut=True, zero_init_output=True,
+                     out_channels=512)  # the last stage's
+# table 4's ablation (configs/*_seqtransf.py): ActionCLIP's seqTransf over
+# the frame embeddings instead of the adapter, as deep as its temporal part
+seq_transf_neck = dict(type='SeqTransfNeck', in_channels=512,
+                       num_frames=clip_len // 8,
+                       num_layers=neck['num_temporal_layers'],
+                       num_heads=neck['num_heads'])

@@ -35,3 +35,9 @@ neck = dict(
     dropout=0.,
     frame_shortcut=True,
     zero_init_output=True)
+# table 4's ablation (configs/*_seqtransf.py): ActionCLIP's seqTransf over
+# the frame embeddings instead of the adapter, as deep as its temporal part
+seq_transf_neck = dict(type='SeqTransfNeck', in_channels=64,
+                       num_frames=clip_len // 4,
+                       num_layers=neck['num_temporal_layers'],
+                       num_heads=neck['num_heads'])

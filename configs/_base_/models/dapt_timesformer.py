@@ -22,6 +22,8 @@ backbone = dict(
     norm_cfg=dict(type='LN', eps=1e-6),
     out_indices=None,  # all 12 layers feed the adapter
     frozen=True)
+# stage 2 fine-tunes the backbone too (at the lr of pretrained parts)
+trainable_backbone = dict(backbone, frozen=False)
 
 neck = dict(
     type='ProgressiveAdapterNeck',
@@ -32,10 +34,8 @@ neck = dict(
     num_heads=8,
     num_temporal_layers=6,
     num_frames=clip_len,
-    out_channels=768,  # TimeSformer's width (frame_shortcut)
-    dropout=0.,
-    frame_shortcut=True,
-    zero_init_output=True)
-
-# stage 2 fine-tunes the backbone too (at the lr of pretrained parts)
-trainable_backbone = dict(backbone, frozen=False)
+    frame_shortcut=False,  # eq. 6: f = mean(R), `width` wide
+    zero_init_output=False)
+# the *_dino.py configs' adapter: f = mean_t(embedding) + W_o mean(R)
+shortcut_neck = dict(neck, frame_shortcut=True, zero_init_output=True,
+                     out_channels=768)  # TimeSformer's width

@@ -1,7 +1,9 @@
 # Stage 1 (paper, section 4.1): AdamW, lr 5e-5, weight decay 0.04,
 # batch 128 in total (8 GPUs x 16), backbone frozen (only the adapter is
 # optimised: frozen parameters carry no gradient). The paper gives no epoch
-# count; 30 epochs with a cosine decay after a 2-epoch warm-up.
+# count; 30 epochs with a cosine decay after a 2-epoch warm-up. It brings
+# the runtime because it sets the checkpoint hook (bases may not share a key).
+_base_ = ['../default_runtime.py']
 max_epochs = 30
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
 val_cfg = None
@@ -27,3 +29,6 @@ auto_scale_lr = dict(enable=False, base_batch_size=128)
 
 # the EMA teacher follows the student after every optimizer step
 custom_hooks = [dict(type='DAPTTeacherEMAHook')]
+# no labels, so no validation: keep the last checkpoints only
+default_hooks = dict(checkpoint=dict(interval=5, save_best=None,
+                                     max_keep_ckpts=3))

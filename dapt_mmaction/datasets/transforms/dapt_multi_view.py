@@ -100,9 +100,10 @@ class DAPTMultiView(BaseTransform):
             TRANSFORMS that writes ``frame_inds`` for one clip
             (``UniformSample``, ``SampleFrames``, ...); ``clip_len`` is set
             per view. Defaults to ``dict(type='UniformSample')``.
-        area_range (tuple[float]): Crop area range of the original view
-            (fractions of the frame). Defaults to (0.4, 1.0), DINO's global
-            crops.
+        area_range (tuple[float] | None): Crop area range of the original
+            view (fractions of the frame). Defaults to (0.4, 1.0), DINO's
+            global crops. None keeps the whole frame (resized, no crop): the
+            paper's original view, "each frame's full spatial information".
         local_area_range (tuple[float]): Crop area range of the local view.
             Defaults to (0.05, 0.4), DINO's local crops.
         aspect_ratio_range (tuple[float]): Crop aspect ratio range of both
@@ -141,7 +142,7 @@ class DAPTMultiView(BaseTransform):
                  local_clip_len: Optional[int] = None,
                  local_crop_size: Union[int, Tuple[int, int]] = 96,
                  sampler: Optional[dict] = None,
-                 area_range: Tuple[float, float] = (0.4, 1.0),
+                 area_range: Optional[Tuple[float, float]] = (0.4, 1.0),
                  local_area_range: Tuple[float, float] = (0.05, 0.4),
                  aspect_ratio_range: Tuple[float, float] = (3 / 4, 4 / 3),
                  flip_ratio: float = 0.5,
@@ -179,7 +180,8 @@ class DAPTMultiView(BaseTransform):
         self.local_sampler = TRANSFORMS.build(
             dict(self.sampler_cfg, clip_len=self.local_clip_len))
 
-        area_range = tuple(float(a) for a in area_range)
+        if area_range is not None:
+            area_range = tuple(float(a) for a in area_range)
         local_area_range = tuple(float(a) for a in local_area_range)
         aspect_ratio_range = tuple(float(a) for a in aspect_ratio_range)
         self.spatial = self._spatial_pipeline(area_range, aspect_ratio_range,
@@ -247,14 +249,16 @@ class DAPTMultiView(BaseTransform):
         return value
 
     @staticmethod
-    def _spatial_pipeline(area_range: Tuple[float, float],
+    def _spatial_pipeline(area_range: Optional[Tuple[float, float]],
                           aspect_ratio_range: Tuple[float, float],
                           size_wh: Tuple[int, int], flip_ratio: float,
                           interpolation: str) -> List[BaseTransform]:
         """mmaction2's own crop, resize and flip, applied to one view."""
-        return [
+        crop = [] if area_range is None else [
             RandomResizedCrop(area_range=area_range,
-                              aspect_ratio_range=aspect_ratio_range),
+                              aspect_ratio_range=aspect_ratio_range)]
+        return [
+            *crop,
             Resize(scale=size_wh, keep_ratio=False,
                    interpolation=interpolation),
             Flip(flip_ratio=flip_ratio),
@@ -326,8 +330,10 @@ class DAPTMultiView(BaseTransform):
     def _augment(frames: List[np.ndarray],
                  pipeline: List[BaseTransform]) -> Tuple[np.ndarray, Dict]:
         """Crop, resize and flip all frames of one view alike."""
-        sub = dict(imgs=list(frames), img_shape=frames[0].shape[:2],
-                   modality='RGB')
+        h, w = frames[0].shape[:2]
+        # the whole frame unless a crop transform replaces it
+        sub = dict(imgs=list(frames), img_shape=(h, w), modality='RGB',
+                   crop_bbox=np.array([0, 0, w, h]))
         for transform in pipeline:
             sub = transform(sub)
         return np.stack(sub['imgs']), sub

@@ -2,14 +2,19 @@
 from typing import Dict, Optional, Sequence
 
 import torch
+import torch.nn as nn
+from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 from torch import Tensor
 
 from mmaction.models.backbones.resnet2plus1d import ResNet2Plus1d
+from mmaction.models.common import Conv2plus1d
 from mmaction.registry import MODELS
 from dapt_mmaction.checkpoint import load_backbone_weights
 from .video_features import (FrozenBackboneMixin, VideoFeatures,
                              resolve_layer_indices)
+
+LAYOUTS = ('mmaction', 'torchvision')
 
 
 @MODELS.register_module()
@@ -34,6 +39,12 @@ class R2Plus1DLayers(FrozenBackboneMixin, ResNet2Plus1d):
         frozen (bool): No gradients, BN and everything in eval mode even
             in ``train()``, forward under ``torch.no_grad()``.
             Defaults to True.
+        layout (str): ``'mmaction'`` (default): mmaction2's R(2+1)D;
+            ``'torchvision'``: torchvision's (IG65M's and DarkLight's
+            R(2+1)D-34, converted by ``tools/convert_ig65m_r2plus1d.py``): a
+            stem of 45 middle channels, no max-pool after it, plain 1x1x1
+            convolutions in the shortcuts and eps of every BN from
+            ``norm_cfg``.
         pretrained (str | None): Checkpoint file or URL, loaded by
             :meth:`init_weights`: a backbone state dict or a whole
             mmaction2 recognizer checkpoint (its ``backbone.*`` keys are
@@ -47,6 +58,7 @@ class R2Plus1DLayers(FrozenBackboneMixin, ResNet2Plus1d):
                  depth: int = 34,
                  out_indices: Optional[Sequence[int]] = None,
                  frozen: bool = True,
+                 layout: str = 'mmaction',
                  pretrained: Optional[str] = None,
                  pretrained2d: bool = False,
                  conv_cfg: Dict = dict(type='Conv2plus1d'),
@@ -60,6 +72,9 @@ class R2Plus1DLayers(FrozenBackboneMixin, ResNet2Plus1d):
                  temporal_strides: Sequence[int] = (1, 2, 2, 2),
                  zero_init_residual: bool = False,
                  **kwargs) -> None:
+        if layout not in LAYOUTS:
+            raise ValueError(f'R2Plus1DLayers: layout must be one of '
+                             f'{LAYOUTS}, got {layout!r}')
         num_stages = kwargs.get('num_stages', 4)
         layer_indices = resolve_layer_indices(out_indices, num_stages,
                                               type(self).__name__)
@@ -78,7 +93,36 @@ class R2Plus1DLayers(FrozenBackboneMixin, ResNet2Plus1d):
             temporal_strides=temporal_strides,
             zero_init_residual=zero_init_residual,
             **kwargs)
+        self.layout = layout
+        if layout == 'torchvision':
+            self._use_torchvision_layout(norm_cfg)
         self.set_frozen(frozen)
+
+    def _use_torchvision_layout(self, norm_cfg: Dict) -> None:
+        """Rebuild the parts where torchvision's R(2+1)D differs."""
+        stem = self.conv1.conv
+        mid = 45  # torchvision's R2Plus1dStem (not the formula's 83)
+        stem.conv_s = nn.Conv3d(stem.in_channels, mid, (1, 7, 7),
+                                stride=stem.conv_s.stride,
+                                padding=stem.conv_s.padding, bias=False)
+        stem.bn_s = build_norm_layer(norm_cfg, mid)[1]
+        stem.conv_t = nn.Conv3d(mid, stem.out_channels, (3, 1, 1),
+                                stride=stem.conv_t.stride,
+                                padding=stem.conv_t.padding, bias=False)
+        self.with_pool1 = False
+        for layer_name in self.res_layers:
+            block = getattr(self, layer_name)[0]
+            if block.downsample is None:
+                continue
+            old = block.downsample.conv
+            stride = (old.conv_t.stride[0], *old.conv_s.stride[1:])
+            block.downsample.conv = nn.Conv3d(
+                old.in_channels, old.out_channels, 1, stride=stride,
+                bias=False)
+        eps = norm_cfg.get('eps', 1e-5)
+        for module in self.modules():
+            if isinstance(module, Conv2plus1d):
+                module.bn_s.eps = eps  # upstream builds it with 1e-5
 
     @property
     def out_channels(self) -> list:
@@ -118,7 +162,9 @@ class R2Plus1DLayers(FrozenBackboneMixin, ResNet2Plus1d):
             raise ValueError(f'R2Plus1DLayers expects N x C x T x H x W '
                              f'video, got shape {tuple(x.shape)}')
         with self.frozen_context():
-            x = self.maxpool(self.conv1(x))  # no pool2 in R(2+1)D
+            x = self.conv1(x)
+            if self.with_pool1:  # no pool2 in R(2+1)D
+                x = self.maxpool(x)
             layers = []
             for index, layer_name in enumerate(self.res_layers):
                 x = getattr(self, layer_name)(x)

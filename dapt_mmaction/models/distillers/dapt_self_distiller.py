@@ -1,6 +1,8 @@
 """Stage 1 of DAPT: EMA teacher-student self-distillation over views."""
 from collections import OrderedDict
-from typing import Dict, Mapping, Optional, Sequence
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+import copy
 
 import torch
 import torch.nn as nn
@@ -42,6 +44,12 @@ class DAPTSelfDistiller(TeacherStudentBase):
             None uses the adapter's feature as logits (the paper).
         teacher_views (Sequence[str]): Defaults to original, enhanced, mixed.
         student_views (Sequence[str]): Defaults to all four views.
+        train_backbone (bool): Train the backbone too (table 4's ablation,
+            which the paper found to hurt): the student's backbone learns,
+            the teacher follows it by EMA in its own copy
+            (``teacher_backbone``), and each branch runs its own backbone
+            pass. Needs a backbone built with ``frozen=False``.
+            Defaults to False: one frozen backbone, shared.
         base_momentum (float): Teacher momentum at iteration 0.
         final_momentum (float): Teacher momentum at the last iteration.
         data_preprocessor (dict, optional): Multi-view data preprocessor.
@@ -55,6 +63,7 @@ class DAPTSelfDistiller(TeacherStudentBase):
                  head: Optional[dict] = None,
                  teacher_views: Sequence[str] = (ORIGINAL, ENHANCED, MIXED),
                  student_views: Sequence[str] = VIEW_NAMES,
+                 train_backbone: bool = False,
                  base_momentum: float = 0.996,
                  final_momentum: float = 1.0,
                  data_preprocessor: Optional[dict] = None,
@@ -63,15 +72,51 @@ class DAPTSelfDistiller(TeacherStudentBase):
             data_preprocessor = dict(type='MultiViewDataPreprocessor')
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self.init_shared_backbone(backbone)
+        self.train_backbone = train_backbone
+        if train_backbone:
+            self.backbone = MODELS.build(backbone)
+            if not any(p.requires_grad for p in self.backbone.parameters()):
+                raise ValueError('DAPTSelfDistiller(train_backbone=True) '
+                                 'needs a trainable backbone: build it with '
+                                 'frozen=False')
+            self.teacher_backbone = copy.deepcopy(self.backbone)
+            self.teacher_backbone.requires_grad_(False)
+        else:
+            self.init_shared_backbone(backbone)
         self.student = nn.ModuleDict(dict(neck=MODELS.build(neck)))
         if head is not None:
             self.student['head'] = MODELS.build(head)
         self.init_ema_teacher(base_momentum, final_momentum)
         self.teacher_views = tuple(teacher_views)
         self.student_views = tuple(student_views)
-        self.loss_module = MODELS.build(loss)
+        self.loss_module = MODELS.build(self._loss_with_out_dim(loss, head))
         self.register_load_state_dict_post_hook(self._recognizer_loaded)
+
+    def _loss_with_out_dim(self, loss: dict, head: Optional[dict]) -> dict:
+        """``loss`` with ``out_dim`` set to the width of the distilled logits.
+
+        Without a head that is the adapter's ``out_channels``, with one the
+        head's ``out_dim``, so configs need not restate it; a different
+        ``loss.out_dim`` raises.
+        """
+        loss = dict(loss)
+        width = (self.student['neck'].out_channels if head is None
+                 else head.get('out_dim', loss.get('out_dim')))
+        if width is None:
+            raise KeyError('DAPTSelfDistiller: set loss.out_dim (the head '
+                           f'{head.get("type")!r} has no out_dim key)')
+        if loss.setdefault('out_dim', width) != width:
+            raise ValueError(
+                f'DAPTSelfDistiller: loss.out_dim={loss["out_dim"]} but the '
+                f'distilled logits are {width} wide')
+        return loss
+
+    def ema_pairs(self) -> List[Tuple[nn.Module, nn.Module]]:
+        """The adapters, and with ``train_backbone`` the backbones too."""
+        pairs = super().ema_pairs()
+        if self.train_backbone:
+            pairs.append((self.teacher_backbone, self.backbone))
+        return pairs
 
     @staticmethod
     def _recognizer_loaded(module: 'DAPTSelfDistiller', incompatible) -> None:
@@ -107,7 +152,9 @@ class DAPTSelfDistiller(TeacherStudentBase):
         Args:
             state (Mapping): A ``DAPTSelfDistiller`` state dict.
             branch (str): ``'teacher'`` or ``'student'``.
-            with_backbone (bool): Also take the frozen ``backbone.*``.
+            with_backbone (bool): Also take ``backbone.*``: for the
+                teacher of a ``train_backbone`` run its EMA copy
+                (``teacher_backbone.*``), else the shared one.
             source (str): Where ``state`` came from, named in errors.
 
         Returns:
@@ -126,8 +173,12 @@ class DAPTSelfDistiller(TeacherStudentBase):
                            f'{cls.__name__} checkpoint? First keys: '
                            f'{list(state)[:5]}')
         if with_backbone:
-            encoder.update((k, v) for k, v in state.items()
-                           if k.startswith('backbone.'))
+            source_prefix = ('teacher_backbone.' if branch == 'teacher' and any(
+                k.startswith('teacher_backbone.') for k in state)
+                else 'backbone.')
+            encoder.update(('backbone.' + k[len(source_prefix):], v)
+                           for k, v in state.items()
+                           if k.startswith(source_prefix))
         return encoder
 
     # ---- forward ---------------------------------------------------------
@@ -143,12 +194,20 @@ class DAPTSelfDistiller(TeacherStudentBase):
         """Distillation loss of one batch of multi-view clips."""
         cur_iter = MessageHub.get_current_instance().get_info('iter', 0)
         self.check_ema_followed(cur_iter)
-        views = list(dict.fromkeys(self.student_views + self.teacher_views))
-        located = self.shared_backbone_pass(inputs, views)
+        if self.train_backbone:  # two backbones, one pass each
+            located = self.shared_backbone_pass(inputs,
+                                                list(self.student_views))
+            located_teacher = self.shared_backbone_pass(
+                inputs, list(self.teacher_views), self.teacher_backbone)
+        else:
+            views = list(dict.fromkeys(self.student_views +
+                                       self.teacher_views))
+            located = located_teacher = self.shared_backbone_pass(inputs,
+                                                                  views)
         student = self.branch_on_views(self.student, located,
                                        self.student_views)
         with torch.no_grad():
-            teacher = self.branch_on_views(self.teacher, located,
+            teacher = self.branch_on_views(self.teacher, located_teacher,
                                            self.teacher_views)
         loss, monitor = self.loss_module(student, teacher, cur_iter)
         return dict(loss_distill=loss, **monitor)

@@ -2,7 +2,7 @@
 import copy
 import math
 from collections import OrderedDict
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -146,18 +146,29 @@ class TeacherStudentBase(BaseModel):
         """Initialise the student; an EMA teacher starts as its copy."""
         super().init_weights()
         if self.teacher_kind == 'ema':
-            self.teacher.load_state_dict(self.student.state_dict())
+            for teacher, student in self.ema_pairs():
+                teacher.load_state_dict(student.state_dict())
 
     def train(self, mode: bool = True) -> 'TeacherStudentBase':
         """Keep the teacher (and a shared frozen backbone) in eval mode."""
         super().train(mode)
         if self.teacher_kind == 'ema':
-            self.teacher.eval()
+            for teacher, _ in self.ema_pairs():
+                teacher.eval()
         elif mode:  # training starts: build the teacher now, not mid-step
             self.build_frozen_teacher()
         if hasattr(self, 'backbone'):
             self.backbone.train(mode)  # a frozen backbone keeps itself in eval
         return self
+
+    def ema_pairs(self) -> List[Tuple[nn.Module, nn.Module]]:
+        """The ``(teacher, student)`` modules an EMA teacher follows.
+
+        Returns:
+            list[tuple]: ``[(self.teacher, self.student)]``; a subclass with
+            more EMA-followed parts (a trained backbone) adds its pairs.
+        """
+        return [(self.teacher, self.student)]
 
     def momentum_at(self, cur_iter: int, max_iters: int) -> float:
         """EMA momentum after step ``cur_iter`` (0-based) of ``max_iters``.
@@ -175,13 +186,14 @@ class TeacherStudentBase(BaseModel):
         if self.teacher_kind != 'ema':
             raise RuntimeError(f'{type(self).__name__} has a frozen teacher: '
                                'remove DAPTTeacherEMAHook from custom_hooks')
-        student = self.student.state_dict()
-        for name, t_value in self.teacher.state_dict().items():
-            s_value = student[name].detach()
-            if t_value.is_floating_point():
-                t_value.mul_(momentum).add_(s_value, alpha=1 - momentum)
-            else:
-                t_value.copy_(s_value)
+        for teacher, student in self.ema_pairs():
+            student_state = student.state_dict()
+            for name, t_value in teacher.state_dict().items():
+                s_value = student_state[name].detach()
+                if t_value.is_floating_point():
+                    t_value.mul_(momentum).add_(s_value, alpha=1 - momentum)
+                else:
+                    t_value.copy_(s_value)
         self._iter_awaiting_ema = None
 
     def check_ema_followed(self, cur_iter: int) -> None:
@@ -197,12 +209,24 @@ class TeacherStudentBase(BaseModel):
 
     # ---- the shared frozen backbone --------------------------------------
     def shared_backbone_pass(self, inputs: Dict[str, torch.Tensor],
-                             views: List[str]) -> Dict[str, tuple]:
-        """Run the frozen backbone once per group of same-sized views.
+                             views: List[str],
+                             backbone: Optional[nn.Module] = None
+                             ) -> Dict[str, tuple]:
+        """Run a backbone once per group of same-sized views.
+
+        Args:
+            inputs (dict): View name -> batch.
+            views (list[str]): The views to run.
+            backbone (nn.Module, optional): Defaults to ``self.backbone``.
+                It runs with gradients only where it has trainable
+                parameters (and grad mode is on): a frozen one never does.
 
         Returns:
             dict: view name -> ``(features of the group, start, stop)``.
         """
+        backbone = self.backbone if backbone is None else backbone
+        grad = torch.is_grad_enabled() and any(
+            p.requires_grad for p in backbone.parameters())
         groups: Dict[tuple, List[str]] = OrderedDict()
         for view in views:
             if view not in inputs:
@@ -212,8 +236,8 @@ class TeacherStudentBase(BaseModel):
         located = {}
         for group in groups.values():
             batch = torch.cat([inputs[v] for v in group])
-            with torch.no_grad():
-                features = self.backbone(batch)
+            with torch.set_grad_enabled(grad):
+                features = backbone(batch)
             n = len(inputs[group[0]])
             for i, view in enumerate(group):
                 located[view] = (features, i * n, (i + 1) * n)
