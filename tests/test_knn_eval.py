@@ -20,6 +20,14 @@ STAGE1 = osp.join(REPO, 'configs', 'dapt_r2plus1d_toy.py')
 MEAN, STD = [123.675, 116.28, 103.53], [58.395, 57.12, 57.375]
 
 
+def _first_batch_normalised(loader):
+    """The first batch's clips normalised by hand, N x C x T x H x W."""
+    clips = torch.stack(next(iter(loader))['inputs'])[:, 0].float()
+    mean = torch.tensor(MEAN).view(1, 3, 1, 1, 1)
+    std = torch.tensor(STD).view(1, 3, 1, 1, 1)
+    return (clips - mean) / std
+
+
 def test_weighted_knn_by_hand():
     memory = torch.tensor([[1.0, 0.0], [0.0, 1.0], [0.8, 0.6]])
     labels = torch.tensor([0, 1, 1])
@@ -132,14 +140,11 @@ def test_hook_logs_knn_of_the_teacher_each_epoch(darkbench, tmp_path):
     assert model.training  # left as it was
     assert feats.shape == (22, 64)
     assert labels.tolist() == [i % 11 for i in range(22)]
-    batch = next(iter(memory_loader))
-    clips = torch.stack(batch['inputs'])[:, 0].float()
-    mean = torch.tensor(MEAN).view(1, 3, 1, 1, 1)
-    std = torch.tensor(STD).view(1, 3, 1, 1, 1)
+    clips = _first_batch_normalised(memory_loader)
     model.eval()
     with torch.no_grad():
-        direct = model.teacher['neck'](model.backbone((clips - mean) / std))
-        student = model.student['neck'](model.backbone((clips - mean) / std))
+        direct = model.teacher['neck'](model.backbone(clips))
+        student = model.student['neck'](model.backbone(clips))
     torch.testing.assert_close(feats[:4], direct, rtol=1e-4, atol=1e-5)
     assert not torch.allclose(direct, student, atol=1e-4)  # branch matters
 
@@ -167,11 +172,53 @@ def test_recognizer_features_are_the_pooled_backbone_output(darkbench):
     loader = Runner.build_dataloader(_test_loader(darkbench, 'dark_val'))
     feats, labels = extract_video_features(model, loader)
     assert feats.shape == (11, 64) and labels.tolist() == list(range(11))
-    batch = next(iter(loader))
-    clips = torch.stack(batch['inputs'])[:, 0].float()
-    mean = torch.tensor(MEAN).view(1, 3, 1, 1, 1)
-    std = torch.tensor(STD).view(1, 3, 1, 1, 1)
+    clips = _first_batch_normalised(loader)
     model.eval()
     with torch.no_grad():
-        direct = model.backbone((clips - mean) / std).mean((2, 3, 4))
+        direct = model.backbone(clips).mean((2, 3, 4))
     torch.testing.assert_close(feats[:4], direct, rtol=1e-4, atol=1e-5)
+
+
+def _gather_on_two_ranks(rank, root, init_file, out):
+    import torch.distributed as dist
+    dist.init_process_group('gloo', init_method=f'file://{init_file}',
+                            rank=rank, world_size=2)
+    try:
+        from types import SimpleNamespace
+
+        from mmaction.utils import register_all_modules
+
+        from dapt_mmaction.engine.hooks.knn_eval_hook import KNNEvalHook
+        register_all_modules()  # a fresh process has no default scope
+        torch.manual_seed(0)  # the same random model on both ranks
+        cfg = Config.fromfile(osp.join(REPO, 'configs',
+                                       'baseline_r3dtiny_toy.py'))
+        model = MODELS.build(cfg.model)
+        loader = Runner.build_dataloader(_test_loader(root, 'dark_val'))
+        assert len(loader.sampler) < 11  # a shard of the 11 clips
+        hook = KNNEvalHook(memory_dataloader={}, query_dataloader={},
+                           num_classes=11)
+        feats, labels = hook._features(SimpleNamespace(model=model), loader)
+        if rank == 0:
+            torch.save(dict(feats=feats, labels=labels), out)
+        else:
+            assert feats is None
+    finally:
+        dist.destroy_process_group()
+
+
+def test_distributed_features_are_gathered_in_list_order(darkbench,
+                                                         tmp_path):
+    out = str(tmp_path / 'gathered.pth')
+    torch.multiprocessing.spawn(
+        _gather_on_two_ranks, nprocs=2,
+        args=(darkbench, str(tmp_path / 'init'), out))
+    gathered = torch.load(out, weights_only=True)
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(osp.join(
+        REPO, 'configs', 'baseline_r3dtiny_toy.py')).model)
+    single, labels = extract_video_features(
+        model, Runner.build_dataloader(_test_loader(darkbench, 'dark_val')))
+    assert gathered['labels'].tolist() == labels.tolist() == list(range(11))
+    torch.testing.assert_close(gathered['feats'], single, rtol=1e-4,
+                               atol=1e-5)

@@ -30,6 +30,7 @@ from typing import Dict, Optional
 import cv2
 import numpy as np
 
+from ..datasets.list_converters import write_text_atomically
 from ..datasets.video_io import write_video
 from .darkbench_figure import DARKBENCH_CLASSES, MASK_LABELS, sample_actor
 from .darkbench_scene import render_clip
@@ -109,13 +110,6 @@ def _summarise(results) -> dict:
                     .tolist())),
                 body_mean=round(float(body), 4),
                 background_mean=round(float(background), 4))
-
-
-def _write_text(path: str, text: str) -> None:
-    tmp = f'{path}.tmp{os.getpid()}'
-    with open(tmp, 'w') as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def _worker_init() -> None:
@@ -212,10 +206,10 @@ def generate_darkbench(root: str,
         by_split[r['split']].append(r)
     for split, items in by_split.items():
         items.sort(key=lambda r: r['index'])
-        _write_text(osp.join(root, f'{split}.txt'), ''.join(
+        write_text_atomically(osp.join(root, f'{split}.txt'), ''.join(
             f'{clip_relpath(split, r["label"], r["index"])} {r["label"]}\n'
             for r in items))
-    _write_text(osp.join(root, 'classes.txt'),
+    write_text_atomically(osp.join(root, 'classes.txt'),
                 ''.join(f'{c}\n' for c in DARKBENCH_CLASSES))
     statistics = {split: _summarise(items)
                   for split, items in by_split.items()}
@@ -234,7 +228,7 @@ def generate_darkbench(root: str,
                 seconds=round(time.perf_counter() - wall, 1),
                 cpu_seconds=round(_cpu_seconds() - cpu, 1),
                 workers=int(workers))
-    _write_text(meta_path, json.dumps(meta, indent=2) + '\n')
+    write_text_atomically(meta_path, json.dumps(meta, indent=2) + '\n')
     return dict(meta, skipped=False)
 
 

@@ -6,9 +6,9 @@ vertical axis (yaw), stood on the floor and projected orthographically; its
 parts are drawn as capsules, a torso quad and a head disc, far side first.
 Each action is a function of normalised time that returns those angles, so
 a class is defined by how the pose changes: Sit and Stand are the same poses
-in opposite order, Walk and Run differ in cadence, stride and speed, and a
-random subset of other classes carries a cup, so a prop alone does not tell
-the class either.
+in opposite order, Walk and Run differ in cadence, stride and speed, and 30 %
+of the clips of the classes without a prop of their own carry a cup, so a
+prop alone does not tell the class either.
 
 Body units: a standing figure is about 1 high; y points up, z towards the
 camera, x to the camera's right.
@@ -173,7 +173,7 @@ def action_pose(class_name: str, num_frames: int, rng: np.random.Generator,
         yaw[:] = rng.uniform(1.2, 1.9)
         if class_name == 'Walk':
             cycles, amp, knee = 1.5 * rate, rng.uniform(0.3, 0.5), 0.7
-            arm_amp, elbow, lean_k = 0.4 * amp / 0.4, 0.2, 0.05
+            arm_amp, elbow, lean_k = amp, 0.2, 0.05
         elif class_name == 'Run':
             cycles, amp, knee = 2.6 * rate, rng.uniform(0.45, 0.75), 1.5
             arm_amp, elbow, lean_k = 0.7, 1.4, 0.25

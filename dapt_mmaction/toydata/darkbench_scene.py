@@ -1,4 +1,4 @@
-"""DarkBench scenes: cluttered rooms, ARID-like lighting, and the clip renderer.
+"""DarkBench scenes: cluttered rooms, ARID-like light, the clip renderer.
 
 A scene is an indoor room (textured wall and floor, furniture behind the
 actor, sometimes an occluder in front, sometimes a moving distractor) lit by
