@@ -4,11 +4,13 @@ A figure is a 3D skeleton (pelvis, torso, neck, head, shoulders, elbows,
 hands, hips, knees, feet) posed per frame by joint angles, turned about the
 vertical axis (yaw), stood on the floor and projected orthographically; its
 parts are drawn as capsules, a torso quad and a head disc, far side first.
-Each action is a function of normalised time that returns those angles, so
-a class is defined by how the pose changes: Sit and Stand are the same poses
-in opposite order, Walk and Run differ in cadence, stride and speed, and 30 %
-of the clips of the classes without a prop of their own carry a cup, so a
-prop alone does not tell the class either.
+Each action is a function of normalised time that returns those angles.
+Sit and Stand are the same poses in opposite order (only the order tells
+them apart), Walk and Run differ mostly in cadence, stride and speed, and
+30 % of the clips of the classes without a prop of their own carry a cup, so
+a prop alone does not tell the class. The other actions still have poses of
+their own (a raised arm, arms forward, a bent back), as real ones do: a
+single frame often tells them.
 
 Body units: a standing figure is about 1 high; y points up, z towards the
 camera, x to the camera's right.
