@@ -79,9 +79,11 @@ class DAPTDistillLoss(nn.Module):
             cur_iter (int): Training iteration, for the temperature warm-up.
 
         Returns:
-            tuple[Tensor, dict]: The loss and monitoring values (teacher
-            entropy and mean KL(teacher || student), both detached) that show
-            collapse coming: entropy -> 0 (one class) or -> log K (uniform).
+            tuple[Tensor, dict]: The loss and detached monitoring values that
+            show collapse coming: the mean per-clip teacher entropy (-> log K:
+            uniform), the entropy of the batch-mean teacher prediction and
+            the number of distinct teacher argmaxes in the batch (-> 0 and 1:
+            one mode), and the mean KL(teacher || student).
         """
         teacher_temp = self.teacher_temp_at(cur_iter)
         center = self.center if self.center_momentum is not None else 0.
@@ -108,8 +110,16 @@ class DAPTDistillLoss(nn.Module):
             total = total / pairs
         all_p_t = torch.cat(list(t_probs.values()))
         entropy = -(all_p_t * torch.log(all_p_t.clamp_min(1e-12))).sum(-1)
+        # the two ways to collapse: uniform outputs (teacher_entropy ->
+        # log K) and one mode for every clip (batch-mean entropy -> 0, one
+        # distinct argmax); this process's batch, all teacher views
+        mean_p_t = all_p_t.mean(0)
         monitor = dict(
             teacher_entropy=entropy.mean().detach(),
+            teacher_batch_entropy=-(mean_p_t * torch.log(
+                mean_p_t.clamp_min(1e-12))).sum().detach(),
+            teacher_distinct_argmax=torch.tensor(
+                float(all_p_t.argmax(-1).unique().numel())),
             teacher_entropy_max=torch.tensor(math.log(all_p_t.shape[-1])),
             kl_teacher_student=torch.stack(kls).mean().detach(),
             teacher_temp=torch.tensor(teacher_temp))
