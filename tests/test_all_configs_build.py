@@ -18,6 +18,7 @@ import os.path as osp
 
 import pytest
 import torch
+from conftest import REPO, SCI_WEIGHTS, tiny_clip_kwargs
 from mmengine.config import Config, ConfigDict
 from mmengine.optim import build_optim_wrapper
 
@@ -25,9 +26,7 @@ from dapt_mmaction.models.backbones.video_features import VideoFeatures
 from mmaction.registry import DATASETS, HOOKS, MODELS, TRANSFORMS
 from mmaction.structures import ActionDataSample
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-SCI_MEDIUM = osp.join(osp.dirname(REPO), 'shared', 'sci', 'weights',
-                      'medium.pt')
+SCI_MEDIUM = osp.join(SCI_WEIGHTS, 'medium.pt')
 CONFIGS = sorted(
     osp.relpath(path, REPO)
     for path in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
@@ -36,11 +35,8 @@ CONFIGS = sorted(
         osp.sep))
 FRAMES, SIZE = 8, 32
 # open_clip's ViT-B-16 towers at toy size (embedding 32)
-TINY_CLIP = dict(embed_dim=32,
-                 vision_cfg=dict(image_size=SIZE, layers=2, width=64,
-                                 head_width=32, patch_size=16),
-                 text_cfg=dict(context_length=77, vocab_size=49408, width=32,
-                               heads=2, layers=1))
+TINY_CLIP = tiny_clip_kwargs(vision_cfg=dict(image_size=SIZE, layers=2),
+                             text_cfg=dict(layers=1))
 TINY_BACKBONES = {
     'CLIPVisionBackbone': lambda cfg: dict(
         quick_gelu=False, out_indices=None, model_kwargs=TINY_CLIP),

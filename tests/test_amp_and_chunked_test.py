@@ -3,13 +3,13 @@ weights stepped) directly and through tools/train.py's config handling
 and a real Runner; chunked testing (``max_testing_views``) equals the
 unchunked result."""
 import copy
-import importlib.util
 import os.path as osp
 import sys
 
 import numpy as np
 import pytest
 import torch
+from conftest import REPO, load_tool
 from mmengine.config import Config
 from mmengine.logging import MessageHub
 from mmengine.optim import build_optim_wrapper
@@ -20,18 +20,7 @@ from test_dapt_self_distiller import batch as distiller_batch
 from test_dapt_self_distiller import build as build_distiller
 from test_planted_bugs_labeling import random_batch, tiny_recognizer_cfg
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TOY_CONFIG = osp.join(REPO, 'configs', 'baseline_r3dtiny_toy.py')
-
-
-def load_train_tool():
-    """tools/train.py as a module (a local helper: conftest's load_tool is
-    not on this branch)."""
-    spec = importlib.util.spec_from_file_location(
-        'train_tool', osp.join(REPO, 'tools', 'train.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def record_output(module):
@@ -99,7 +88,7 @@ def test_cpu_amp_wrapper_steps_a_recognizer():
 
 
 def test_amp_flag_selects_the_wrapper_for_the_device(monkeypatch):
-    train = load_train_tool()
+    train = load_tool('train')
     monkeypatch.setattr(sys, 'argv', ['train.py', TOY_CONFIG, '--amp'])
     args = train.parse_args()
     cfg = train.merge_args(Config.fromfile(TOY_CONFIG), args)
@@ -129,7 +118,7 @@ def test_train_tool_amp_config_trains_with_a_real_runner(tmp_path,
                                                          monkeypatch):
     from mmengine.runner import Runner
     toy_videos(tmp_path)
-    train = load_train_tool()
+    train = load_tool('train')
     monkeypatch.setattr(sys, 'argv', [
         'train.py', TOY_CONFIG, '--amp', '--no-validate', '--seed', '0',
         '--work-dir', str(tmp_path / 'work'), '--cfg-options',

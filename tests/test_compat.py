@@ -5,9 +5,9 @@ import types
 import pytest
 import torch
 import torch.distributed as dist
+from conftest import free_port
 
 from dapt_mmaction import compat
-from free_port import free_port
 
 
 def test_mmaction_models_import_and_drn_stand_in_refuses_use():
