@@ -259,6 +259,45 @@ def _name_videos_decord_cannot_read() -> None:
         transform_cls.transform = transform
 
 
+def _numpy_lacks_bfloat16() -> bool:
+    """Whether ``Tensor.numpy()`` refuses bfloat16 tensors (numpy has no
+    such dtype unless a future torch maps it to one)."""
+    try:
+        torch.zeros(1, dtype=torch.bfloat16).numpy()
+    except TypeError:
+        return True
+    return False
+
+
+def _float_scores_for_head_accuracy() -> None:
+    """Let mmaction2's heads compute their losses on bf16 class scores.
+
+    ``BaseHead.loss_by_feat`` computes its top-k accuracy with
+    ``cls_scores.detach().cpu().numpy()``, which raises ``TypeError: Got
+    unsupported ScalarType BFloat16`` under CPU ``--amp``
+    (``CPUAmpOptimWrapper``'s bf16 autocast), so every head fails in
+    training. bf16 scores are cast to float32 before the loss (autocast
+    computes cross-entropy in float32 anyway; the cast is differentiable);
+    other dtypes (fp16 on CUDA, float32) pass unchanged, and nothing is
+    patched where numpy reads bf16.
+    """
+    from mmaction.models.heads.base import BaseHead
+    original = BaseHead.loss_by_feat
+    if getattr(original, '_dapt_patched', False) or \
+            not _numpy_lacks_bfloat16():
+        return
+
+    @functools.wraps(original)
+    def loss_by_feat(self, cls_scores, data_samples):
+        if isinstance(cls_scores, torch.Tensor) and \
+                cls_scores.dtype == torch.bfloat16:
+            cls_scores = cls_scores.float()
+        return loss_by_feat.__wrapped__(self, cls_scores, data_samples)
+
+    loss_by_feat._dapt_patched = True
+    BaseHead.loss_by_feat = loss_by_feat
+
+
 MMCV_LITE_WARNING = (r'Fail to import ``MultiScaleDeformableAttention`` from '
                      r'``mmcv\.ops\.multi_scale_deform_attn``, You should '
                      r'install ``mmcv`` rather than ``mmcv-lite``')
@@ -363,5 +402,6 @@ def apply() -> None:
     _ddp_without_device_ids_on_cpu()
     _check_video_lists()
     _name_videos_decord_cannot_read()
+    _float_scores_for_head_accuracy()
     _true_run_header()
     _applied = True

@@ -1,5 +1,6 @@
 """Shared pytest fixtures and helpers: paths to ../shared data, a video
-writer, tiny open_clip configs, the tools loader, the SCI weights.
+writer, tiny open_clip configs, the tools loader, the SCI weights, a free
+TCP port.
 
 Import the constants and helpers with ``from conftest import ...``.
 """
@@ -7,6 +8,7 @@ import copy
 import importlib.util
 import os
 import os.path as osp
+import socket
 import sys
 from types import ModuleType
 
@@ -64,6 +66,16 @@ def load_tool(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def free_port() -> int:
+    """An unused localhost port, chosen by the operating system, for the
+    rendezvous of test process groups (fixed ports collide when two test
+    runs overlap; this one stays free until a process group binds it, in
+    practice at once)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -6,7 +6,11 @@ Configs are found by glob, so a new config is covered without editing this
 file. Models are made tiny by backbone *type* (``TINY_BACKBONES``): weight
 sources are dropped, the backbone shrunk, and the adapter and head sized
 from what the tiny backbone returns. A new backbone type needs one entry
-there; until it has one, the size guard below says so.
+there; until it has one, the size guard below says so. A distiller's
+student is made tiny the same way, and its frozen teacher is built from its
+teacher config made tiny, on tiny weights written for it. Enhancers whose
+weights are files run on tiny real weight files (SCI: the shared test
+weights; Zero-DCE: a random net written to a temporary directory).
 """
 import copy
 import glob
@@ -14,6 +18,7 @@ import os.path as osp
 
 import pytest
 import torch
+from conftest import REPO, SCI_WEIGHTS, tiny_clip_kwargs
 from mmengine.config import Config, ConfigDict
 from mmengine.optim import build_optim_wrapper
 
@@ -21,9 +26,7 @@ from dapt_mmaction.models.backbones.video_features import VideoFeatures
 from mmaction.registry import DATASETS, HOOKS, MODELS, TRANSFORMS
 from mmaction.structures import ActionDataSample
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-SCI_MEDIUM = osp.join(osp.dirname(REPO), 'shared', 'sci', 'weights',
-                      'medium.pt')
+SCI_MEDIUM = osp.join(SCI_WEIGHTS, 'medium.pt')
 CONFIGS = sorted(
     osp.relpath(path, REPO)
     for path in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
@@ -32,11 +35,8 @@ CONFIGS = sorted(
         osp.sep))
 FRAMES, SIZE = 8, 32
 # open_clip's ViT-B-16 towers at toy size (embedding 32)
-TINY_CLIP = dict(embed_dim=32,
-                 vision_cfg=dict(image_size=SIZE, layers=2, width=64,
-                                 head_width=32, patch_size=16),
-                 text_cfg=dict(context_length=77, vocab_size=49408, width=32,
-                               heads=2, layers=1))
+TINY_CLIP = tiny_clip_kwargs(vision_cfg=dict(image_size=SIZE, layers=2),
+                             text_cfg=dict(layers=1))
 TINY_BACKBONES = {
     'CLIPVisionBackbone': lambda cfg: dict(
         quick_gelu=False, out_indices=None, model_kwargs=TINY_CLIP),
@@ -50,6 +50,8 @@ TINY_BACKBONES = {
         base_channels=4, stage_blocks=(1, ) * cfg.get('num_stages', 4)),
 }
 MAX_TINY_PARAMS = 3_000_000
+#: weight files written for the tests (``tiny_weight_files`` fills it)
+TINY_WEIGHTS = {}
 TINY_TEXT_ENCODER = dict(pretrained=None, quick_gelu=False,
                          model_kwargs=TINY_CLIP)
 
@@ -65,7 +67,8 @@ def plain(cfg):
 
 def without_weight_files(cfg):
     """No download, no checkpoint: ``pretrained`` and ``Pretrained``
-    init_cfgs dropped, text encoders tiny, SCI on the shared test weights."""
+    init_cfgs dropped, text encoders tiny, SCI on the shared test weights,
+    Zero-DCE on a tiny real weight file."""
     if isinstance(cfg, list):
         return [without_weight_files(item) for item in cfg]
     if isinstance(cfg, tuple):
@@ -83,13 +86,48 @@ def without_weight_files(cfg):
         out.update(TINY_TEXT_ENCODER)
     if out.get('type') in ('SCIEnhance', 'SCINet') and 'checkpoint' in out:
         out['checkpoint'] = SCI_MEDIUM
+    if out.get('type') in ('ZeroDCEEnhance', 'ZeroDCE') and \
+            'checkpoint' in out:
+        out['checkpoint'] = TINY_WEIGHTS['zerodce']
     return out
+
+
+@pytest.fixture(scope='module', autouse=True)
+def tiny_weight_files(tmp_path_factory):
+    """A real Zero-DCE weight file (random init) for every enhancer."""
+    from dapt_mmaction.enhancers.zero_dce import ZeroDCE
+    root = tmp_path_factory.mktemp('weights')
+    torch.manual_seed(0)
+    TINY_WEIGHTS['zerodce'] = str(root / 'zerodce.pth')
+    torch.save(ZeroDCE().state_dict(), TINY_WEIGHTS['zerodce'])
+    TINY_WEIGHTS['root'] = root
+    yield
+    TINY_WEIGHTS.clear()
+
+
+def tiny_teacher(model_cfg):
+    """A distiller's frozen teacher made tiny: its config's model at toy
+    size, passed as ``teacher_cfg_options``, on weights of that tiny model
+    written for it."""
+    teacher_config = model_cfg['teacher_config']
+    teacher_cfg, _ = tiny_model(Config.fromfile(teacher_config).model)
+    torch.manual_seed(0)
+    teacher = MODELS.build(copy.deepcopy(teacher_cfg))
+    name = osp.splitext(osp.basename(teacher_config))[0]
+    checkpoint = str(TINY_WEIGHTS['root'] / f'{name}.pth')
+    torch.save(dict(state_dict=teacher.state_dict()), checkpoint)
+    model_cfg.update(teacher_checkpoint=checkpoint, teacher_cfg_options=dict(
+        model=dict(_delete_=True, **teacher_cfg)))
 
 
 def tiny_model(model_cfg):
     """The model config at toy size, adapter and head fitted to the tiny
     backbone's outputs; returns (config, backbone output)."""
     cfg = without_weight_files(plain(model_cfg))
+    if 'teacher_config' in cfg:  # a distiller with a frozen teacher
+        cfg['student'], features = tiny_model(cfg['student'])
+        tiny_teacher(cfg)
+        return cfg, features
     backbone = cfg.get('backbone')
     if backbone is None:
         return cfg, None
@@ -106,10 +144,15 @@ def tiny_model(model_cfg):
         return cfg, features
     neck = cfg.get('neck') or {}
     out_channels = features.frame_embedding.shape[-1]  # parameterless necks
-    if 'in_channels' in neck:  # an adapter: sized to the tiny backbone
+    if neck.get('type') == 'SeqTransfNeck':  # over the frame embeddings
+        neck.update(in_channels=out_channels, num_layers=1, num_heads=2,
+                    num_frames=features.frame_embedding.shape[1])
+    elif 'in_channels' in neck:  # an adapter: sized to the tiny backbone
         out_channels = 16
         if neck.get('frame_shortcut', True):
             out_channels = features.frame_embedding.shape[-1]
+        elif head is not None and 'text_encoder' in head:  # CLIP's width
+            out_channels = TINY_CLIP['embed_dim']
         neck.update(in_channels=[x.shape[-1] for x in features.layers],
                     num_layers=None, in_indices=None, width=16, num_heads=2,
                     num_temporal_layers=1,
@@ -120,28 +163,50 @@ def tiny_model(model_cfg):
     return cfg, features
 
 
+def assert_tiny(model, model_cfg):
+    size = sum(p.numel() for p in model.parameters())
+    backbone = model_cfg.get('student', model_cfg).get('backbone', {})
+    assert size < MAX_TINY_PARAMS, (
+        f'{backbone.get("type")} has no tiny override: the model has {size} '
+        'parameters; add its type to TINY_BACKBONES')
+
+
 def build_tiny(model_cfg):
     cfg, _ = tiny_model(model_cfg)
     torch.manual_seed(0)
     model = MODELS.build(cfg).eval()
-    size = sum(p.numel() for p in model.parameters())
-    assert size < MAX_TINY_PARAMS, (
-        f'{cfg.get("backbone", {}).get("type")} has no tiny override: the '
-        f'model has {size} parameters; add its type to TINY_BACKBONES')
+    assert_tiny(model, cfg)
     return model, cfg
 
 
+def check_scores(model, clip, num_classes):
+    """One test step of a recognizer: finite scores of every class."""
+    data = dict(inputs=[clip], data_samples=[
+        ActionDataSample().set_gt_label(0)])
+    score = model.test_step(data)[0].pred_score
+    assert score.shape == (num_classes, )
+    assert torch.isfinite(score).all()
+
+
 def check_forward(model, model_cfg):
-    """One test-mode pass (recognizers) or student features (stage 1)."""
+    """One test-mode pass (recognizers, distillers' students and frozen
+    teachers) or student features (stage 1)."""
     clip = torch.randint(0, 256, (1, 3, FRAMES, SIZE, SIZE),
                          dtype=torch.uint8)
     with torch.no_grad():
-        if hasattr(model, 'cls_head'):
-            data = dict(inputs=[clip], data_samples=[
-                ActionDataSample().set_gt_label(0)])
-            score = model.test_step(data)[0].pred_score
-            assert score.shape == (model_cfg['cls_head']['num_classes'], )
-            assert torch.isfinite(score).all()
+        if 'teacher_config' in model_cfg:  # frozen teacher, student predicts
+            teacher = model.build_frozen_teacher()
+            teacher_cfg = model_cfg['teacher_cfg_options']['model']
+            assert_tiny(teacher, teacher_cfg)
+            saved = torch.load(model_cfg['teacher_checkpoint'],
+                               weights_only=True)['state_dict']
+            assert all(torch.equal(value, saved[key]) for key, value in
+                       teacher.state_dict().items())  # its weights loaded
+            check_scores(teacher, clip, teacher_cfg['cls_head']['num_classes'])
+            check_scores(model, clip,
+                         model_cfg['student']['cls_head']['num_classes'])
+        elif hasattr(model, 'cls_head'):
+            check_scores(model, clip, model_cfg['cls_head']['num_classes'])
         elif hasattr(model, 'student'):
             views = model.data_preprocessor(dict(inputs=dict(
                 original=[clip[0]]), data_samples=None), False)['inputs']

@@ -3,13 +3,13 @@ weights stepped) directly and through tools/train.py's config handling
 and a real Runner; chunked testing (``max_testing_views``) equals the
 unchunked result."""
 import copy
-import importlib.util
 import os.path as osp
 import sys
 
 import numpy as np
 import pytest
 import torch
+from conftest import REPO, load_tool
 from mmengine.config import Config
 from mmengine.logging import MessageHub
 from mmengine.optim import build_optim_wrapper
@@ -20,18 +20,7 @@ from test_dapt_self_distiller import batch as distiller_batch
 from test_dapt_self_distiller import build as build_distiller
 from test_planted_bugs_labeling import random_batch, tiny_recognizer_cfg
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TOY_CONFIG = osp.join(REPO, 'configs', 'baseline_r3dtiny_toy.py')
-
-
-def load_train_tool():
-    """tools/train.py as a module (a local helper: conftest's load_tool is
-    not on this branch)."""
-    spec = importlib.util.spec_from_file_location(
-        'train_tool', osp.join(REPO, 'tools', 'train.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def record_output(module):
@@ -74,32 +63,32 @@ def test_cpu_amp_wrapper_steps_stage_1_under_bf16_autocast():
         assert value.dtype == torch.float32 and torch.isfinite(value).all()
 
 
-# mmaction2's BaseHead.loss_by_feat calls .numpy() on the class scores for
-# its top-k accuracy, and numpy has no bfloat16: every mmaction2 head fails
-# under CPU autocast (fp16 on CUDA is unaffected).
-HEAD_BF16_BUG = pytest.mark.xfail(
-    strict=True, raises=TypeError,
-    reason='mmaction2 heads call .numpy() on bf16 scores under CPU --amp')
-
-
-@HEAD_BF16_BUG
 def test_cpu_amp_wrapper_steps_a_recognizer():
+    """mmaction2's head under bf16 autocast: its loss and its top-k
+    accuracy (computed through numpy, which has no bf16: compat casts the
+    scores) from the bf16 scores, the weights stepped."""
     torch.manual_seed(0)
     model = MODELS.build(tiny_recognizer_cfg())
     model.init_weights()
     seen = record_output(model.cls_head)
+    scores = []
+    model.cls_head.register_forward_hook(
+        lambda m, a, out: scores.append(out.detach()))
     before = model.cls_head.fc_cls.weight.clone()
     batch = random_batch(num=3)
-    for sample, label in zip(batch['data_samples'], (0, 1, 2)):
+    labels = torch.tensor([0, 1, 2])
+    for sample, label in zip(batch['data_samples'], labels.tolist()):
         sample.set_gt_label(label)
     log = model.train_step(batch, amp_wrapper(model))
     assert seen == [(True, torch.bfloat16, torch.bfloat16)]
     assert torch.isfinite(log['loss'])
+    top1 = (scores[0].float().argmax(1) == labels).float().mean()
+    assert float(log['top1_acc']) == pytest.approx(float(top1))
     assert not torch.equal(model.cls_head.fc_cls.weight, before)
 
 
 def test_amp_flag_selects_the_wrapper_for_the_device(monkeypatch):
-    train = load_train_tool()
+    train = load_tool('train')
     monkeypatch.setattr(sys, 'argv', ['train.py', TOY_CONFIG, '--amp'])
     args = train.parse_args()
     cfg = train.merge_args(Config.fromfile(TOY_CONFIG), args)
@@ -125,12 +114,11 @@ def toy_videos(root, classes=3):
     (root / 'list.txt').write_text('\n'.join(lines) + '\n')
 
 
-@HEAD_BF16_BUG
 def test_train_tool_amp_config_trains_with_a_real_runner(tmp_path,
                                                          monkeypatch):
     from mmengine.runner import Runner
     toy_videos(tmp_path)
-    train = load_train_tool()
+    train = load_tool('train')
     monkeypatch.setattr(sys, 'argv', [
         'train.py', TOY_CONFIG, '--amp', '--no-validate', '--seed', '0',
         '--work-dir', str(tmp_path / 'work'), '--cfg-options',
@@ -152,8 +140,10 @@ def test_train_tool_amp_config_trains_with_a_real_runner(tmp_path,
         runner.train()
         assert seen and all(s == (True, torch.bfloat16, torch.bfloat16)
                             for s in seen)
-        loss = runner.message_hub.get_scalar('train/loss').current()
-        assert np.isfinite(loss)
+        hub = runner.message_hub
+        assert np.isfinite(hub.get_scalar('train/loss').current())
+        assert 0 <= hub.get_scalar('train/top1_acc').current() <= 1
+        assert runner.iter == 1  # its one iteration (3 videos, batch 3)
         after = runner.model.state_dict()
         assert not torch.equal(after['cls_head.fc_cls.weight'],
                                before['cls_head.fc_cls.weight'])

@@ -9,19 +9,15 @@ import warnings
 import open_clip
 import pytest
 import torch
+from conftest import REPO, tiny_clip_kwargs
 
 from dapt_mmaction.checkpoint import (CheckpointFormatError,
                                       load_checkpoint_file)
 from mmaction.registry import MODELS
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOL = os.path.join(REPO, 'tools', 'convert_clip_torchscript.py')
 EXPECTED = 'expected a file written by torch.save'
-TINY = dict(embed_dim=32,
-            vision_cfg=dict(image_size=32, layers=2, width=64,
-                            head_width=32, patch_size=16),
-            text_cfg=dict(context_length=77, vocab_size=49408, width=32,
-                          heads=2, layers=2))
+TINY = tiny_clip_kwargs(vision_cfg=dict(layers=2))
 
 
 def _saved(tmp_path, name='good.pth'):

@@ -5,9 +5,9 @@ import types
 import pytest
 import torch
 import torch.distributed as dist
+from conftest import free_port
 
 from dapt_mmaction import compat
-from free_port import free_port
 
 
 def test_mmaction_models_import_and_drn_stand_in_refuses_use():
@@ -86,3 +86,49 @@ def test_ddp_keeps_device_ids_for_accelerator_modules(monkeypatch):
     MMDistributedDataParallel.__new__(MMDistributedDataParallel).__init__(
         model, device_ids=[1])
     assert seen['device_ids'] == [1]
+
+
+def _head_and_batch():
+    """A 3-class mmaction2 head and bf16 scores of 4 labelled samples."""
+    from mmaction.registry import MODELS
+    from mmaction.structures import ActionDataSample
+    head = MODELS.build(dict(type='TimeSformerHead', num_classes=3,
+                             in_channels=4, topk=(1, )))
+    scores = torch.tensor([[3., 1., 0.], [0., 2., 1.], [1., 0., 2.],
+                           [2., 0., 1.]]).bfloat16().requires_grad_()
+    samples = [ActionDataSample().set_gt_label(label)
+               for label in (0, 1, 0, 2)]
+    return head, scores, samples
+
+
+def test_head_loss_takes_bf16_scores():
+    from mmaction.models.heads.base import BaseHead
+    head, scores, samples = _head_and_batch()
+    with pytest.raises(TypeError, match='BFloat16'):  # upstream alone
+        BaseHead.loss_by_feat.__wrapped__(head, scores, samples)
+    losses = head.loss_by_feat(scores, samples)
+    # argmax 0, 1, 2, 0 against labels 0, 1, 0, 2: two of four right
+    assert float(losses['top1_acc']) == 0.5
+    expected = torch.nn.functional.cross_entropy(scores.float(),
+                                                 torch.tensor([0, 1, 0, 2]))
+    torch.testing.assert_close(losses['loss_cls'], expected)
+    losses['loss_cls'].backward()  # the cast keeps the graph
+    assert scores.grad is not None and scores.grad.dtype == torch.bfloat16
+
+
+def test_head_loss_passes_other_scores_unchanged(monkeypatch):
+    from mmaction.models.heads.base import BaseHead
+    head, scores, samples = _head_and_batch()
+    seen = []
+    monkeypatch.setattr(BaseHead.loss_by_feat, '__wrapped__',
+                        lambda self, s, d: seen.append(s) or {})
+    float_scores = scores.detach().float()
+    head.loss_by_feat(float_scores, samples)
+    assert seen[0] is float_scores
+    # and nothing is patched where numpy reads bf16
+    monkeypatch.setattr(BaseHead, 'loss_by_feat',
+                        BaseHead.loss_by_feat.__wrapped__)
+    monkeypatch.setattr(compat, '_numpy_lacks_bfloat16', lambda: False)
+    upstream = BaseHead.loss_by_feat
+    compat._float_scores_for_head_accuracy()
+    assert BaseHead.loss_by_feat is upstream

@@ -1,7 +1,6 @@
 """tools/convert_ig65m_r2plus1d.py: torchvision's R(2+1)D-34 (the layout of
 DarkLight's IG65M weights) converted into R2Plus1DLayers(layout=
 'torchvision') computes the same stage features as torchvision itself."""
-import importlib.util
 import os.path as osp
 import subprocess
 import sys
@@ -12,17 +11,10 @@ import torch.nn as nn
 from torchvision.models.video.resnet import (BasicBlock, Conv2Plus1D,
                                              R2Plus1dStem, VideoResNet)
 
-from conftest import REPO
+from conftest import REPO, load_tool
 from mmaction.registry import MODELS
 
 TOOL = osp.join(REPO, 'tools', 'convert_ig65m_r2plus1d.py')
-
-
-def _tool():
-    spec = importlib.util.spec_from_file_location('convert_ig65m', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def ig65m_layout_model(seed=0):
@@ -91,7 +83,7 @@ def test_mmaction_layout_differs_where_torchvision_does():
 
 
 def test_other_layouts_are_refused_naming_the_file(torchvision_model):
-    tool = _tool()
+    tool = load_tool('convert_ig65m_r2plus1d')
     state = torchvision_model.state_dict()
     with pytest.raises(ValueError, match=r'mine\.pth: not a torchvision '
                        r".*'backbone\.conv1"):

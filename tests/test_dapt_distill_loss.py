@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import torch
 import torch.multiprocessing as mp
+from conftest import free_port
 
 from mmaction.registry import MODELS
-from free_port import free_port
 
 
 def _softmax(x):

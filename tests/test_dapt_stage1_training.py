@@ -9,11 +9,10 @@ import sys
 
 import pytest
 import torch
-from conftest import REPO, SCI_WEIGHTS
+from conftest import REPO, SCI_WEIGHTS, free_port
 
 from dapt_mmaction.checkpoint import load_checkpoint_file
 from dapt_mmaction.toydata.motion import generate_toy_dataset
-from free_port import free_port
 
 SCI = osp.join(SCI_WEIGHTS, 'medium.pt')
 CONFIG = osp.join(REPO, 'configs', 'dapt_clip_toy.py')

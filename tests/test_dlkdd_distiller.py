@@ -5,13 +5,13 @@ import os.path as osp
 
 import pytest
 import torch
+from conftest import REPO
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper
 
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 RECOGNIZER = dict(
     type='Recognizer3D',
     backbone=dict(type='ResNet2Plus1d', depth=18, pretrained=None,

@@ -12,13 +12,12 @@ import sys
 import numpy as np
 import pytest
 import torch
-
+from conftest import REPO, load_tool
 from mmengine.config import Config
 
 from dapt_mmaction.toydata.motion import generate_toy_dataset
 from mmaction.registry import MODELS
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = osp.join(REPO, 'configs')
 TINY = ['train_cfg.max_epochs=1', 'default_hooks.checkpoint.interval=1',
         'train_dataloader.batch_size=4', 'test_dataloader.batch_size=4',
@@ -44,21 +43,11 @@ def _run(args, cwd):
     return proc.stdout + proc.stderr
 
 
-def _load_tool(name):
-    """tools/<name>.py as a module (local until conftest's load_tool)."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        name, osp.join(REPO, 'tools', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope='module')
 def zerodce_checkpoint(toy_root):
     toy = toy_root / 'data' / 'toy'
     out = toy / 'zerodce_toy.pth'
-    result = _load_tool('train_zerodce').main([
+    result = load_tool('train_zerodce').main([
         str(toy / 'dark_train.txt'), '--root', str(toy / 'videos'),
         '--out', str(out), '--steps', '12', '--batch-size', '2',
         '--crop-size', '32', '--frames-per-video', '2', '--lr', '1e-3'])
@@ -101,7 +90,7 @@ def test_toy_dlkdd_train_and_test(toy_root, zerodce_checkpoint):
     assert all(k.startswith('student.') for k in state)
     # the exported student is the plain recognizer, nothing else
     exported = str(toy_root / 'student.pth')
-    keys = _load_tool('export_student').export_student(ckpt, exported)
+    keys = load_tool('export_student').export_student(ckpt, exported)
     assert not any(k.startswith(('teacher', 'student', 'conv')) or
                    'enhance' in k for k in keys)
     plain = MODELS.build(Config.fromfile(osp.join(
@@ -109,7 +98,7 @@ def test_toy_dlkdd_train_and_test(toy_root, zerodce_checkpoint):
     plain.load_state_dict(torch.load(exported, weights_only=True)[
         'state_dict'], strict=True)
     with pytest.raises(KeyError, match='student'):
-        _load_tool('export_student').export_student(teacher_ckpt, exported)
+        load_tool('export_student').export_student(teacher_ckpt, exported)
 
     test_dir = str(toy_root / 'student_test')
     _run([osp.join(REPO, 'tools', 'test.py'),

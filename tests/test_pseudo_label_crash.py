@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from conftest import REPO
 from mmengine.logging import MMLogger
 
 from dapt_mmaction import fileio
@@ -20,7 +21,6 @@ from dapt_mmaction.fileio import remove_stale_temporaries
 from mmaction.registry import DATASETS, HOOKS
 
 NAMES = ['a/x.mp4', 'a/y.mp4', 'b/z.mp4']
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _files(path):

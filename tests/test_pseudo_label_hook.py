@@ -12,14 +12,13 @@ import sys
 import numpy as np
 import pytest
 import torch
-from conftest import REPO
+from conftest import REPO, free_port
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 
 from mmaction.registry import DATASETS, MODELS
 from dapt_mmaction.datasets.video_io import write_video
-from free_port import free_port
 
 BASE = osp.join(REPO, 'configs', 'sfvda_r2plus1d_toy.py')
 CLASSES = 3

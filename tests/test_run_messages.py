@@ -7,7 +7,8 @@ import os
 import subprocess
 import sys
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from conftest import REPO
+
 MMCV_LITE = 'Fail to import ``MultiScaleDeformableAttention``'
 
 

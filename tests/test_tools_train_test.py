@@ -9,11 +9,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from conftest import REPO, free_port
 
 import mmaction
 from dapt_mmaction.toydata.motion import generate_toy_dataset
-from free_port import free_port
 
 CONFIG = osp.join(REPO, 'configs', 'baseline_r3dtiny_toy.py')
 TINY = ['train_dataloader.batch_size=4', 'val_dataloader.batch_size=4',
