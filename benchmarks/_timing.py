@@ -26,13 +26,14 @@ from typing import Callable, Dict, List, Optional, Sequence
 
 def quiet() -> None:
     """Silence what would come between the figures: mmengine's logger
-    (``init_weights`` reports), Python warnings (mmcv-lite's missing ops)."""
+    (``init_weights`` reports, deprecation notes), Python warnings
+    (mmcv-lite's missing ops). Errors still show."""
     warnings.filterwarnings('ignore')
     from mmengine.logging import MMLogger
-    logger = MMLogger.get_instance('mmengine', log_level='WARNING')
-    logger.setLevel(logging.WARNING)
+    logger = MMLogger.get_instance('mmengine', log_level='ERROR')
+    logger.setLevel(logging.ERROR)
     for handler in logger.handlers:
-        handler.setLevel(logging.WARNING)
+        handler.setLevel(logging.ERROR)
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
