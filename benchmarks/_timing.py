@@ -29,6 +29,7 @@ def quiet() -> None:
     (``init_weights`` reports, deprecation notes), Python warnings
     (mmcv-lite's missing ops). Errors still show."""
     warnings.filterwarnings('ignore')
+    logging.getLogger().setLevel(logging.ERROR)  # open_clip's notes
     from mmengine.logging import MMLogger
     logger = MMLogger.get_instance('mmengine', log_level='ERROR')
     logger.setLevel(logging.ERROR)

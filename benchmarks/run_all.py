@@ -6,7 +6,9 @@ Each script runs in its own subprocess (its own memory peak, its own
 threads); its text report and warnings are discarded, only its JSON line is
 read. One row per figure: name, median, unit, spread (min-max over the
 rounds), target and whether the median meets it. Exits 1 if a script
-fails (its stderr is then shown).
+fails (its stderr is then shown). ``bench_gpu`` runs only where CUDA is
+available (or with ``--only bench_gpu``): its CPU stand-in's wall-time
+figures say nothing about a GPU (tests/test_bench_gpu.py runs it).
 """
 import argparse
 import json
@@ -42,12 +44,18 @@ def run(name: str, extra) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def cuda_available() -> bool:
+    import torch
+    return torch.cuda.is_available()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--only', nargs='+', choices=list(BENCHMARKS),
                         help='run only these benchmarks')
     args = parser.parse_args()
-    names = args.only or list(BENCHMARKS)
+    names = args.only or [n for n in BENCHMARKS
+                          if n != 'bench_gpu' or cuda_available()]
     print(f'{"figure":44s} {"median":>9s}     {"min-max":>17s} '
           f'{"target":>8s} {"met":>6s}', flush=True)
     for name in names:
