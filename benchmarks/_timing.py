@@ -5,12 +5,13 @@ Every benchmark compares runs made in the same process: ``interleave``
 runs them A B C A B C ..., so that load from other processes and slow
 drift (thermal, page cache) hit all of them alike, and a ratio is taken
 per round (the runs of one round are seconds apart) before its median and
-min-max over the rounds are reported. Times are this process's CPU
+spread over the rounds are reported. Times are this process's CPU
 seconds by default (``time.process_time``): on a shared machine other
 processes inflate wall time but barely touch the CPU time a run needs.
 
 Each script prints its figures either as text or, with ``--json``, as one
-JSON object ``{name: {"median", "min", "max", "target", "met", "unit"}}``
+JSON object ``{name: {"median", "min", "max", "spread", "n", "target",
+"met", "unit"}}``
 on stdout (the text then goes to stderr); ``benchmarks/run_all.py``
 tabulates them.
 """
@@ -111,9 +112,36 @@ class Figures:
             met = median <= target if sense == '<=' else median >= target
         self.rows[name] = dict(median=median, min=min(values),
                                max=max(values), n=len(values),
+                               spread='min-max',
                                target=None if target is None else
                                f'{sense} {target}', met=met, unit=unit)
         return median
+
+    def add_ratio(self, name: str, numerator: Sequence[float],
+                  denominator: Sequence[float],
+                  target: Optional[float] = None, sense: str = '<=') -> float:
+        """Record the ratio of two interleaved cases' times.
+
+        The figure is the ratio of their medians; its spread is the
+        interquartile range of the per-round ratios. On a loaded machine a
+        single run now and then takes 20-40 % longer (CPU time too: caches,
+        decord's decoding thread), which the ratio of medians ignores and a
+        per-round ratio does not; the IQR still shows how far rounds differ.
+
+        Returns:
+            float: The ratio of the medians.
+        """
+        ratio = statistics.median(numerator) / statistics.median(denominator)
+        rounds = per_round_ratio(numerator, denominator)
+        if len(rounds) >= 4:
+            low, _, high = statistics.quantiles(rounds, n=4)
+            spread = 'IQR'
+        else:
+            low, high, spread = min(rounds), max(rounds), 'min-max'
+        self.add(name, [ratio], target, sense)
+        self.rows[name].update(min=low, max=high, n=len(rounds),
+                               spread=spread)
+        return ratio
 
     def table(self) -> str:
         """The figures as a text table (what ``run_all`` prints)."""
@@ -128,10 +156,12 @@ class Figures:
 
 
 def format_table(rows: Dict[str, dict], prefix: str = '') -> str:
-    """One line per figure: name, median, spread (min-max), target, met."""
+    """One line per figure: name, median, spread (min-max, or IQR where
+    marked ``*``), target, met."""
     lines = []
     for name, row in rows.items():
-        spread = f'{row["min"]:.3g}-{row["max"]:.3g}'
+        spread = f'{row["min"]:.3g}-{row["max"]:.3g}' + (
+            '*' if row.get('spread') == 'IQR' else ' ')
         met = {None: '-', True: 'met', False: 'MISSED'}[row['met']]
         lines.append(f'{prefix + name:44s} {row["median"]:9.3g} '
                      f'{row["unit"]:3s} {spread:>17s} '

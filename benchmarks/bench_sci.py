@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from _timing import (Figures, add_json_flag, interleave,  # noqa: E402
-                     per_round_ratio, quiet, text_stream)
+                     quiet, text_stream)
 
 quiet()
 import cv2  # noqa: E402
@@ -143,13 +143,12 @@ def main():
                       f'{1000 * min(times[key]):7.2f})  {n / med:8.0f} '
                       f'frames/s', file=out)
             tag = '' if case == 0 else '_64x112'
-            figures.add('sci_over_decode' + tag,
-                        per_round_ratio(times['sci'], times['decode']), 0.5)
-            figures.add('loop_over_sci' + tag,
-                        per_round_ratio(times['loop'], times['sci']), 3,
-                        '>=')
-            figures.add('torch_fallback_over_sci' + tag,
-                        per_round_ratio(times['torch'], times['sci']))
+            figures.add_ratio('sci_over_decode' + tag, times['sci'],
+                              times['decode'], 0.5)
+            figures.add_ratio('loop_over_sci' + tag, times['loop'],
+                              times['sci'], 3, '>=')
+            figures.add_ratio('torch_fallback_over_sci' + tag,
+                              times['torch'], times['sci'])
     figures.emit(args.json)
 
 

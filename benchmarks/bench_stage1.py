@@ -31,7 +31,7 @@ from mmengine.optim import build_optim_wrapper  # noqa: E402
 from mmengine.registry import DefaultScope  # noqa: E402
 
 from _timing import (Figures, add_json_flag, interleave,  # noqa: E402
-                     per_round_ratio, quiet, text_stream)
+                     quiet, text_stream)
 
 VIEWS = dict(original=224, enhanced=224, mixed=224, local=96)
 MIB = 2.0**20
@@ -244,11 +244,9 @@ def main() -> int:
           f'{parts:.0f} MiB', file=out)
 
     figures = Figures()
-    figures.add('step_over_floor',
-                per_round_ratio(times['ours'], times['floor']), 1.3)
-    figures.add('step_over_straightforward',
-                per_round_ratio(times['ours'], times['straightforward']),
-                0.6)
+    figures.add_ratio('step_over_floor', times['ours'], times['floor'], 1.3)
+    figures.add_ratio('step_over_straightforward', times['ours'],
+                      times['straightforward'], 0.6)
     figures.add('peak_over_forward_peak',
                 [mem['step_peak'] / mem['forward_peak']], 1.3)
     for part in ('backbone_activations', 'adapter_activations', 'gradients',
