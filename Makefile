@@ -23,7 +23,7 @@ test: venv
 	PATH=$(abspath $(VENV))/bin:$$PATH $(PY) -m pytest -q tests
 
 bench: venv
-	$(PY) benchmarks/run_all.py
+	@$(PY) benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) work_dirs

@@ -46,8 +46,8 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
 
 def interleave(cases: Dict[str, Callable[[], object]], rounds: int,
                warmup: int = 1,
-               clock: Callable[[], float] = time.process_time
-               ) -> Dict[str, List[float]]:
+               clock: Callable[[], float] = time.process_time,
+               offset: int = 0) -> Dict[str, List[float]]:
     """Run every case once per round, in turn, and time each run.
 
     The order is rotated by one each round (A B C, B C A, ...) so that no
@@ -60,6 +60,8 @@ def interleave(cases: Dict[str, Callable[[], object]], rounds: int,
             caches). Defaults to 1.
         clock (callable): Seconds counter. Defaults to this process's CPU
             time.
+        offset (int): Rotation of the first round (for callers that
+            interleave finer, one round per call). Defaults to 0.
 
     Returns:
         dict: name -> seconds of each timed round, in round order.
@@ -70,7 +72,7 @@ def interleave(cases: Dict[str, Callable[[], object]], rounds: int,
             cases[name]()
     times = {name: [] for name in names}
     for r in range(rounds):
-        shift = r % len(names)
+        shift = (r + offset) % len(names)
         for name in names[shift:] + names[:shift]:
             start = clock()
             cases[name]()

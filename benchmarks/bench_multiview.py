@@ -155,6 +155,36 @@ def one_pass(dataset):
         dataset[i]
 
 
+def interleave_clips(datasets, rounds):
+    """CPU seconds of every pipeline per round, interleaved clip by clip.
+
+    For each clip the pipelines run one after the other (order rotated),
+    each from the clip's own seed, so that they draw the same frames and
+    crops in every round and meet the same load from other processes
+    within milliseconds of each other.
+
+    Returns:
+        dict: key -> seconds per round (the sum over the clips).
+    """
+    keys = list(datasets)
+    num_clips = len(next(iter(datasets.values())))
+    for key in keys:  # warm-up: numba compilation, caches
+        one_pass(datasets[key])
+    times = {key: [0.0] * rounds for key in keys}
+    for r in range(rounds):
+        for i in range(num_clips):
+            def clip(key, i=i):
+                np.random.seed(i)
+                random.seed(i)
+                datasets[key][i]
+
+            one = interleave({key: (lambda k=key: clip(k)) for key in keys},
+                             rounds=1, warmup=0, offset=r + i)
+            for key in keys:
+                times[key][r] += one[key][0]
+    return times
+
+
 def sci_cpu_ms(checkpoint, dataset, rounds):
     """CPU ms of SCIEnhance on one packed original view (8 x 224 x 224)."""
     sci = TRANSFORMS.build(dict(type='SCIEnhance', checkpoint=checkpoint))
@@ -277,9 +307,7 @@ def main():
                 args.clip_len, sampler, args.sci_checkpoint))
             datasets[(name, 'device views')] = build(multiview_pipeline(
                 args.clip_len, sampler, args.sci_checkpoint, on_device=True))
-        times = interleave(
-            {key: (lambda d=dataset: one_pass(d))
-             for key, dataset in datasets.items()}, args.rounds)
+        times = interleave_clips(datasets, args.rounds)
         sci_ms = sci_cpu_ms(args.sci_checkpoint,
                             datasets[('SampleFrames', 'four views')],
                             args.rounds)
