@@ -24,7 +24,7 @@ from _timing import format_table  # noqa: E402
 
 # sizes for `make bench`: a few minutes on 2 shared cores, spread < 10 %
 BENCHMARKS = {
-    'bench_sci': ['--rounds', '15'],
+    'bench_sci': ['--rounds', '40'],
     'bench_multiview': ['--videos', '16', '--rounds', '15'],
     'bench_stage1': ['--frames', '1', '--rounds', '3'],
     'bench_gpu': [],
