@@ -23,7 +23,7 @@ test: venv
 	PATH=$(abspath $(VENV))/bin:$$PATH $(PY) -m pytest -q tests
 
 bench: venv
-	for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done
+	@$(PY) benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) work_dirs

@@ -1,11 +1,12 @@
 """Speed of SCIEnhance against decoding the clip and a per-frame torch loop.
 
-    python benchmarks/bench_sci.py [--checkpoint PATH] [--rounds 30]
+    python benchmarks/bench_sci.py [--checkpoint PATH] [--rounds 30] [--json]
 
 Everything runs in this process on one thread. For each clip shape
 (8 x 224 x 224, sparse sampling as for CLIP; 64 x 112 x 112, consecutive
-frames as for R(2+1)D) it times, interleaved round by round so that load
-from other processes hits all of them alike:
+frames as for R(2+1)D) it times in CPU time, interleaved round by round
+(benchmarks/_timing.py) so that load from other processes hits all of them
+alike, ratios taken per round:
 
 - decode: mmaction2's DecordInit + SampleFrames + DecordDecode on a
   320 x 240 mp4 written here (what the pipeline pays per clip);
@@ -25,9 +26,14 @@ import sys
 import tempfile
 import time
 
-import cv2
-import numpy as np
-import torch
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from _timing import (Figures, add_json_flag, interleave,  # noqa: E402
+                     quiet, text_stream)
+
+quiet()
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CKPT = osp.join(osp.dirname(REPO), 'shared', 'sci', 'weights',
@@ -38,6 +44,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--checkpoint', default=DEFAULT_CKPT)
     parser.add_argument('--rounds', type=int, default=30)
+    add_json_flag(parser)
     return parser.parse_args()
 
 
@@ -85,17 +92,12 @@ def make_per_frame_loop(net):
     return run
 
 
-def timed(fn, *args):
-    start = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - start
-
-
 def main():
     args = parse_args()
-    sys.path.insert(0, REPO)
+    out = text_stream(args.json)
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
+    sys.path.insert(0, REPO)
     import dapt_mmaction  # noqa: F401
     from dapt_mmaction.datasets.transforms.enhance_frames import SCIEnhance
     from dapt_mmaction.enhancers import sci_kernels
@@ -106,54 +108,48 @@ def main():
                            backend='torch')
     loop = make_per_frame_loop(SCINet(checkpoint=args.checkpoint))
     print(f'machine: {platform.processor() or platform.machine()}, '
-          f'{os.cpu_count()} cores, python {platform.python_version()}, '
-          f'torch {torch.__version__}, numba '
+          f'{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, python '
+          f'{platform.python_version()}, torch {torch.__version__}, numba '
           f'{getattr(sci_kernels.numba, "__version__", "missing")}, '
-          f'SCIEnhance backend {sci.backend!r}, one thread')
+          f'SCIEnhance backend {sci.backend!r}, one thread, {args.rounds} '
+          f'interleaved rounds, CPU time', file=out)
     cases = [('8x224x224', 224, dict(clip_len=1, frame_interval=1,
                                      num_clips=8)),
              ('64x112x112', 112, dict(clip_len=64, frame_interval=1,
                                       num_clips=1))]
+    figures = Figures()
     with tempfile.TemporaryDirectory() as tmp:
         video = osp.join(tmp, 'bench_320x240.mp4')
         write_test_video(video)
-        for name, size, sampling in cases:
+        for case, (name, size, sampling) in enumerate(cases):
             decode = make_decoder(video, sampling)
             decoded = decode()['imgs']
             clip = [cv2.resize(f, (size, size)) for f in decoded]
             frames = np.stack(clip)
-            # warm-up (numba compile / cache load, allocator)
-            for _ in range(2):
-                decode(), sci.transform(dict(imgs=clip)), loop(frames)
-                sci_torch.transform(dict(imgs=clip))
-            times = {k: [] for k in ('decode', 'sci', 'loop', 'torch')}
-            for _ in range(args.rounds):
-                times['decode'].append(timed(decode))
-                times['sci'].append(timed(sci.transform, dict(imgs=clip)))
-                times['loop'].append(timed(loop, frames))
-                times['torch'].append(timed(sci_torch.transform,
-                                            dict(imgs=clip)))
-            med = {k: float(np.median(v)) for k, v in times.items()}
-            best = {k: float(np.min(v)) for k, v in times.items()}
+            times = interleave({
+                'decode': decode,
+                'sci': lambda: sci.transform(dict(imgs=clip)),
+                'loop': lambda: loop(frames),
+                'torch': lambda: sci_torch.transform(dict(imgs=clip)),
+            }, args.rounds, warmup=2)  # numba compile / cache, allocator
             n = len(clip)
-            print(f'\n{name} ({n} frames; decode: {sampling})')
+            print(f'{name} ({n} frames; decode: {sampling})', file=out)
             for key, label in (('decode', 'decode (decord)'),
                                ('sci', 'SCIEnhance'),
                                ('torch', 'SCIEnhance torch fallback'),
                                ('loop', 'per-frame torch loop')):
-                print(f'  {label:28s} median {1000 * med[key]:7.2f} ms '
-                      f'(min {1000 * best[key]:7.2f})  '
-                      f'{n / med[key]:8.0f} frames/s')
-            for stat, t in (('median', med), ('min', best)):
-                ratio_decode = t['sci'] / t['decode']
-                speedup = t['loop'] / t['sci']
-                print(f'  [{stat}] SCI / decode = {ratio_decode:.2f} '
-                      f'(target <= 0.5: '
-                      f'{"met" if ratio_decode <= 0.5 else "MISSED"}); '
-                      f'per-frame loop / SCI = {speedup:.1f}x (target >= 3: '
-                      f'{"met" if speedup >= 3 else "MISSED"}); '
-                      f'torch fallback / SCI = '
-                      f'{t["torch"] / t["sci"]:.1f}x')
+                med = float(np.median(times[key]))
+                print(f'  {label:28s} median {1000 * med:7.2f} CPU ms (min '
+                      f'{1000 * min(times[key]):7.2f})  {n / med:8.0f} '
+                      f'frames/s', file=out)
+            tag = '' if case == 0 else '_64x112'
+            figures.add_ratio('sci_over_decode' + tag, times['sci'],
+                              times['decode'], 0.5)
+            figures.add_ratio('loop_over_sci' + tag, times['loop'],
+                              times['sci'], 3, '>=')
+            figures.add_ratio('torch_fallback_over_sci' + tag,
+                              times['torch'], times['sci'])
+    figures.emit(args.json)
 
 
 if __name__ == '__main__':

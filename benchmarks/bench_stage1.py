@@ -5,29 +5,36 @@
 - straightforward: the same step with the backbone run separately for the
   student's and the teacher's views (7 view passes instead of 4).
 ViT-B/16 geometry (random weights), 1 clip of T frames, original / enhanced
-/ mixed at 224 and local at 96. Targets (issue 6): step <= 1.3x floor,
-<= 0.6x straightforward; peak memory <= 1.5x the forward-only peak.
-With --trained-encoder it also times table 4's ablation (the backbone
-trained in stage 1, the teacher's own EMA copy: a backbone pass per branch
-plus the backbone's backward), against our step (no target: a cost).
+/ mixed at 224 and local at 96. The three run interleaved round by round
+(benchmarks/_timing.py), timed by this process's CPU time (one thread by
+default, so CPU time is the work done). Targets (issues 6, 22): step <= 1.3x
+floor, <= 0.6x straightforward; peak memory <= 1.3x the forward-only peak.
 
-    python benchmarks/bench_stage1.py [--frames 2] [--repeats 3] [--threads 2]
-        [--trained-encoder]
+Memory is measured first, in a fresh model (before any optimizer state
+exists): the forward-only peak RSS, then the step's peak RSS, and the step's
+parts counted tensor by tensor: parameters, backbone activations (the
+per-layer features the adapter reads, kept through the step), adapter
+activations (tensors autograd saves for the backward), gradients and
+AdamW's state.
+
+    python benchmarks/bench_stage1.py [--frames 2] [--rounds 3] \
+        [--threads 1] [--json]
 """
 import argparse
-import logging
 import os
-import time
+import os.path as osp
+import sys
 
-import torch
-from mmengine.logging import MMLogger
-from mmengine.optim import build_optim_wrapper
-from mmengine.registry import DefaultScope
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+import torch  # noqa: E402
+from mmengine.optim import build_optim_wrapper  # noqa: E402
+from mmengine.registry import DefaultScope  # noqa: E402
 
-import dapt_mmaction  # noqa: F401
-from mmaction.registry import MODELS
+from _timing import (Figures, add_json_flag, interleave,  # noqa: E402
+                     quiet, text_stream)
 
 VIEWS = dict(original=224, enhanced=224, mixed=224, local=96)
+MIB = 2.0**20
 
 
 def peak_rss_reset() -> None:
@@ -36,47 +43,29 @@ def peak_rss_reset() -> None:
         f.write('5')
 
 
-def rss_kib(field: str) -> int:
-    """VmRSS or VmHWM of this process in KiB."""
+def rss_mib(field: str) -> float:
+    """VmRSS or VmHWM of this process in MiB."""
     with open('/proc/self/status') as f:
         for line in f:
             if line.startswith(field):
-                return int(line.split()[1])
+                return int(line.split()[1]) / 1024
     raise KeyError(field)
 
 
-def build_model(frames: int, train_backbone: bool = False):
-    """The ViT-B/16 distiller of configs/dapt_clip_arid.py, random weights
-    (``train_backbone``: of configs/dapt_clip_dailyda_arid_trained_encoder.py).
-    """
+def build_model(frames: int):
+    """The ViT-B/16 distiller of configs/dapt_clip_arid.py, random weights."""
+    from mmaction.registry import MODELS
     model = MODELS.build(dict(
         type='DAPTSelfDistiller',
-        train_backbone=train_backbone,
         backbone=dict(type='CLIPVisionBackbone', arch='ViT-B-16',
-                      pretrained=None, frozen=not train_backbone),
+                      pretrained=None, frozen=True),
         neck=dict(type='ProgressiveAdapterNeck', in_channels=768,
                   num_layers=12, width=512, num_heads=8,
                   num_temporal_layers=6, num_frames=frames, out_channels=512),
         loss=dict(type='DAPTDistillLoss', out_dim=512),
         data_preprocessor=dict(type='MultiViewDataPreprocessor')))
-    init_weights_quietly(model)
+    model.init_weights()
     return model
-
-
-def init_weights_quietly(model) -> None:
-    """``model.init_weights()`` without mmengine's per-parameter report.
-
-    Outside a Runner (no log file) mmengine prints one "The value is the
-    same before and after calling `init_weights`" block per parameter at
-    INFO, hundreds of lines that bury the results.
-    """
-    logger = MMLogger.get_current_instance()
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        model.init_weights()
-    finally:
-        logger.setLevel(level)
 
 
 def make_batch(frames: int) -> dict:
@@ -114,35 +103,106 @@ def straightforward_step(model, wrapper, data, it: int) -> None:
     model.update_teacher(model.momentum_at(it, 1000))
 
 
-def measure(fn, repeats: int) -> tuple:
-    """Median seconds, peak process RSS and its growth during the call (MiB).
+def _tensors(obj):
+    """Every tensor in a (nested) output: tuples, lists, dicts."""
+    if isinstance(obj, torch.Tensor):
+        yield obj
+    elif isinstance(obj, (tuple, list)):
+        for item in obj:
+            yield from _tensors(item)
+    elif isinstance(obj, dict):
+        for item in obj.values():
+            yield from _tensors(item)
 
-    The peak RSS counts everything the step needs resident: weights,
-    optimizer state, activations. The growth alone is misleading after the
-    warm-up, because the allocator reuses memory it already holds.
+
+class StepMemory:
+    """Bytes of the step's parts, counted by storage (each counted once).
+
+    A forward hook on the backbone collects its outputs (backbone
+    activations); ``saved_tensors_hooks`` sees every tensor autograd keeps
+    for the backward (adapter activations, those not already counted).
     """
-    fn(0)  # warm-up (allocator, oneDNN primitives, optimizer state)
-    times, peaks, growth = [], [], []
-    for it in range(repeats):
-        base = rss_kib('VmRSS')
-        peak_rss_reset()
-        start = time.perf_counter()
-        fn(it + 1)
-        times.append(time.perf_counter() - start)
-        peaks.append(rss_kib('VmHWM') / 1024)
-        growth.append(peaks[-1] - base / 1024)
-    times.sort()
-    return times[len(times) // 2], max(peaks), max(growth)
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.seen = set()
+        self.parts = dict(backbone_activations=0, adapter_activations=0)
+
+    def _count(self, tensor: torch.Tensor, part: str) -> None:
+        storage = tensor.untyped_storage()
+        if storage.data_ptr() not in self.seen:
+            self.seen.add(storage.data_ptr())
+            self.parts[part] += storage.nbytes()
+
+    def run(self, fn) -> dict:
+        def on_backbone(module, args, output):
+            for t in _tensors(output):
+                self._count(t, 'backbone_activations')
+
+        def pack(tensor):
+            self._count(tensor, 'adapter_activations')
+            return tensor
+
+        handle = self.model.backbone.register_forward_hook(on_backbone)
+        try:
+            with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+                fn()
+        finally:
+            handle.remove()
+        return {k: v / MIB for k, v in self.parts.items()}
 
 
-def main() -> None:
+def tensor_mib(tensors) -> float:
+    return sum(t.numel() * t.element_size() for t in tensors) / MIB
+
+
+def measure_memory(model, wrapper, data) -> dict:
+    """Forward-only and step peak RSS (fresh model), and the step's parts."""
+    peak_rss_reset()
+    floor_step(model, data)
+    forward_peak = rss_mib('VmHWM')
+    dapt_step(model, wrapper, data, 0)  # creates the optimizer state
+    rss_before = rss_mib('VmRSS')
+    peak_rss_reset()
+    grads = {}
+
+    def step():
+        # gradients are freed by zero_grad inside update_params: note them
+        # at the optimizer step, when they all exist
+        def note(opt, args, kwargs):
+            grads['mib'] = tensor_mib(
+                p.grad for g in opt.param_groups for p in g['params']
+                if p.grad is not None)
+
+        hook = wrapper.optimizer.register_step_pre_hook(note)
+        try:
+            dapt_step(model, wrapper, data, 1)
+        finally:
+            hook.remove()
+
+    parts = StepMemory(model).run(step)
+    step_peak = rss_mib('VmHWM')
+    state = [t for s in wrapper.optimizer.state.values() for t in s.values()
+             if isinstance(t, torch.Tensor)]
+    return dict(forward_peak=forward_peak, step_peak=step_peak,
+                step_growth=step_peak - rss_before,
+                parameters=tensor_mib(model.parameters()),
+                trainable_parameters=tensor_mib(
+                    p for p in model.parameters() if p.requires_grad),
+                gradients=grads.get('mib', 0.0),
+                optimizer_state=tensor_mib(state), **parts)
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--frames', type=int, default=2)
-    parser.add_argument('--repeats', type=int, default=3)
-    parser.add_argument('--threads', type=int, default=2)
-    parser.add_argument('--trained-encoder', action='store_true',
-                        help="also time table 4's trained-encoder step")
+    parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument('--threads', type=int, default=1)
+    add_json_flag(parser)
     args = parser.parse_args()
+    quiet()
+    import dapt_mmaction  # noqa: F401  (registration)
+    out = text_stream(args.json)
     torch.set_num_threads(args.threads)
     DefaultScope.get_instance('bench-stage1', scope_name='mmaction')
     torch.manual_seed(0)
@@ -150,44 +210,52 @@ def main() -> None:
     wrapper = build_optim_wrapper(model, dict(
         optimizer=dict(type='AdamW', lr=5e-5, weight_decay=0.04)))
     data = make_batch(args.frames)
-    floor = measure(lambda it: floor_step(model, data), args.repeats)
-    ours = measure(lambda it: dapt_step(model, wrapper, data, it),
-                   args.repeats)
-    naive = measure(
-        lambda it: straightforward_step(model, wrapper, data, it),
-        args.repeats)
-    print(f'machine: {os.cpu_count()} CPUs, torch {torch.__version__}, '
-          f'{args.threads} threads; ViT-B/16, 1 clip x {args.frames} frames,'
-          f' views {VIEWS}')
-    print(f'{"":28s}{"seconds":>10s}{"peak RSS MiB":>14s}'
-          f'{"growth MiB":>12s}')
-    for name, (sec, mib, grow) in [('backbone forward (floor)', floor),
-                                   ('DAPT step (ours)', ours),
-                                   ('straightforward step', naive)]:
-        print(f'{name:28s}{sec:10.3f}{mib:14.1f}{grow:12.1f}')
-    ratios = dict(step_over_floor=ours[0] / floor[0],
-                  step_over_straightforward=ours[0] / naive[0],
-                  peak_over_forward_peak=ours[1] / max(floor[1], 1e-6))
-    targets = dict(step_over_floor=1.3, step_over_straightforward=0.6,
-                   peak_over_forward_peak=1.5)
-    for key, value in ratios.items():
-        verdict = 'met' if value <= targets[key] else 'MISSED'
-        print(f'{key:28s}{value:10.2f}  (target <= {targets[key]}, '
-              f'{verdict})')
-    if args.trained_encoder:
-        del wrapper
-        torch.manual_seed(0)
-        trained = build_model(args.frames, train_backbone=True).train()
-        trained_wrapper = build_optim_wrapper(trained, dict(
-            optimizer=dict(type='AdamW', lr=5e-5, weight_decay=0.04)))
-        cost = measure(
-            lambda it: dapt_step(trained, trained_wrapper, data, it),
-            args.repeats)
-        print(f'{"trained-encoder step":28s}{cost[0]:10.3f}{cost[1]:14.1f}'
-              f'{cost[2]:12.1f}')
-        print(f'{"trained_encoder_over_ours":28s}{cost[0] / ours[0]:10.2f}'
-              f'  (seconds; peak RSS {cost[1] / ours[1]:.2f}x, no target)')
+    mem = measure_memory(model, wrapper, data)
+
+    it = iter(range(2, 10**9))
+    times = interleave({
+        'floor': lambda: floor_step(model, data),
+        'ours': lambda: dapt_step(model, wrapper, data, next(it)),
+        'straightforward': lambda: straightforward_step(model, wrapper, data,
+                                                        next(it)),
+    }, rounds=args.rounds, warmup=0)
+
+    print(f'machine: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, '
+          f'torch {torch.__version__}, {args.threads} thread(s); ViT-B/16, '
+          f'1 clip x {args.frames} frames, views {VIEWS}; '
+          f'{args.rounds} interleaved rounds, CPU seconds', file=out)
+    for name, values in times.items():
+        median = sorted(values)[len(values) // 2]
+        print(f'  {name:16s} CPU s median {median:.2f} (min '
+              f'{min(values):.2f}, max {max(values):.2f})', file=out)
+    print(f'memory MiB: forward-only peak RSS {mem["forward_peak"]:.0f}, '
+          f'step peak RSS {mem["step_peak"]:.0f} (+{mem["step_growth"]:.0f} '
+          f'over the RSS between steps); parameters '
+          f'{mem["parameters"]:.0f} (trainable {mem["trainable_parameters"]:.0f}'
+          f'), backbone activations {mem["backbone_activations"]:.0f}, '
+          f'adapter activations {mem["adapter_activations"]:.0f}, gradients '
+          f'{mem["gradients"]:.0f}, optimizer state '
+          f'{mem["optimizer_state"]:.0f}', file=out)
+    extra = (mem['step_peak'] - mem['forward_peak'])
+    parts = (mem['backbone_activations'] + mem['adapter_activations'] +
+             mem['gradients'] + mem['optimizer_state'])
+    print(f'step peak - forward peak = {extra:.0f} MiB; the step\'s own '
+          f'parts (activations kept + gradients + optimizer state) sum to '
+          f'{parts:.0f} MiB', file=out)
+
+    figures = Figures()
+    figures.add_ratio('step_over_floor', times['ours'], times['floor'], 1.3)
+    figures.add_ratio('step_over_straightforward', times['ours'],
+                      times['straightforward'], 0.6)
+    figures.add('peak_over_forward_peak',
+                [mem['step_peak'] / mem['forward_peak']], 1.3)
+    for part in ('backbone_activations', 'adapter_activations', 'gradients',
+                 'optimizer_state'):
+        figures.add(f'{part}_over_forward_peak',
+                    [mem[part] / mem['forward_peak']], unit='x')
+    figures.emit(args.json)
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -213,6 +213,44 @@ def test_reader_from_decordinit_gives_the_same_views(video):
         np.testing.assert_array_equal(alone[view], after_init[view])
 
 
+@pytest.mark.parametrize('enhance_on', ['worker', 'device'])
+def test_one_decode_for_both_views_equals_a_decode_per_view(tmp_path,
+                                                           enhance_on):
+    """The frames of the original and the local view come from one
+    get_batch with shared frames decoded once; decoding each view's indices
+    on its own (a fresh reader each) gives bit-identical views."""
+    videos = [dark_video(tmp_path / 'long.mp4', num_frames=40),
+              dark_video(tmp_path / 'short.mp4', num_frames=6, seed=1)]
+    kwargs = (dict(enhance_on='device', enhancer=None)
+              if enhance_on == 'device' else {})
+    shared, per_view = build(**kwargs), build(**kwargs)
+    calls = []
+
+    def decode_per_view(reader, inds, filename):
+        calls.append(inds)
+        n = per_view.clip_len
+        return [frame for part in (inds[:n], inds[n:]) for frame in
+                decord.VideoReader(filename).get_batch(list(part)).asnumpy()]
+
+    per_view._decode = decode_per_view
+    views = ('original', 'local') + (
+        ('enhanced', 'mixed') if enhance_on == 'worker' else ())
+    overlaps = 0
+    for path in videos:
+        for seed in range(4):
+            seeded(seed)
+            a = shared(dict(filename=path))
+            seeded(seed)
+            b = per_view(dict(filename=path))
+            overlaps += len(np.intersect1d(a['frame_inds'],
+                                           a['local_frame_inds']))
+            for key in views + ('frame_inds', 'local_frame_inds',
+                                'mix_mask', 'crop_bbox', 'local_crop_bbox'):
+                np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    assert len(calls) == 8
+    assert overlaps > 0  # duplicates were decoded once and shared
+
+
 def test_view_subsets_for_other_methods(video):
     seeded(10)
     pair = build(views=('original', 'enhanced'))(dict(filename=video))
