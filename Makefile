@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA ?= data/toy
 
-.PHONY: venv demo test bench clean
+.PHONY: venv demo test bench clean darkbench
 
 $(VENV)/.installed: requirements.txt requirements-test.txt setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -27,3 +27,8 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) work_dirs
+
+# DarkBench: every method, 5 seeds (hours on 2 cores); DARKBENCH_ARGS=--quick
+# for a smoke run (docs/darkbench.md)
+darkbench: venv
+	PATH=$(abspath $(VENV))/bin:$$PATH $(PY) tools/darkbench.py $(DARKBENCH_ARGS)

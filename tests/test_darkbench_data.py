@@ -60,7 +60,7 @@ def test_lists_classes_and_balance(data):
             assert osp.isfile(mask_path(osp.join(root, 'videos', path)))
         seen.update(path for path, _ in entries)
     assert len(seen) == sum(meta['counts'].values())  # no clip in two lists
-    assert meta['version'] == '3.0' and meta['clip_length'] == 16
+    assert meta['version'] == '3.1' and meta['clip_length'] == 16
     assert meta['frame_size'] == dict(height=96, width=128)
 
 

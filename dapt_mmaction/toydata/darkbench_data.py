@@ -36,7 +36,7 @@ from .darkbench_figure import DARKBENCH_CLASSES, MASK_LABELS, sample_actor
 from .darkbench_scene import render_clip
 
 #: Bump when the generated content changes.
-DARKBENCH_DATA_VERSION = '3.0'
+DARKBENCH_DATA_VERSION = '3.1'
 #: (split, domain, default clips per class).
 SPLITS = (('bright_train', 'bright', 40), ('bright_test', 'bright', 10),
           ('dark_pool', 'dark', 30), ('dark_train', 'dark', 10),

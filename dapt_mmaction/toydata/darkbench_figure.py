@@ -8,9 +8,12 @@ Each action is a function of normalised time that returns those angles.
 Sit and Stand are the same poses in opposite order (only the order tells
 them apart), Walk and Run differ mostly in cadence, stride and speed, and
 30 % of the clips of the classes without a prop of their own carry a cup, so
-a prop alone does not tell the class. The other actions still have poses of
-their own (a raised arm, arms forward, a bent back), as real ones do: a
-single frame often tells them.
+a prop alone does not tell the class. Every class draws its facing (yaw)
+from the same range, and the key poses of the dynamic actions (the raised
+arm of Wave, the cup at the mouth, the pour, the push) start at a random
+time anywhere in the clip, so that a single frame (the middle one, say)
+often shows only the rest pose. Limbs are thick (about a sixth of the
+height wide, as a dressed person's) so that they survive resizing.
 
 Body units: a standing figure is about 1 high; y points up, z towards the
 camera, x to the camera's right.
@@ -54,13 +57,13 @@ class Actor:
 def sample_actor(rng: np.random.Generator) -> Actor:
     """Draw an actor's proportions and clothes."""
     grow = rng.uniform(0.9, 1.1, 4)
-    girth = rng.uniform(0.85, 1.25)
+    girth = rng.uniform(0.9, 1.15)
     lengths = dict(upper_arm=0.17 * grow[0], lower_arm=0.16 * grow[0],
                    upper_leg=0.25 * grow[1], lower_leg=0.24 * grow[1],
                    torso=0.30 * grow[2], head_offset=0.11 * grow[3],
-                   head_r=0.065 * grow[3], shoulder=0.10 * girth,
-                   hip=0.06 * girth, arm_w=0.045 * girth,
-                   leg_w=0.06 * girth, torso_w=0.12 * girth)
+                   head_r=0.08 * grow[3], shoulder=0.11 * girth,
+                   hip=0.07 * girth, arm_w=0.075 * girth,
+                   leg_w=0.095 * girth, torso_w=0.2 * girth)
     skin = np.array([0.55, 0.38, 0.28]) * rng.uniform(0.35, 1.3)
     shirt, trousers, stripe, prop = rng.uniform(0.03, 0.8, (4, 3))
     sleeve = shirt if rng.random() < 0.6 else skin
@@ -87,7 +90,8 @@ class PoseSequence:
         prop (str): ``'none'``, ``'cup'``, ``'bottle'``, ``'ball'``
             (picked up) or ``'box'`` (pushed).
         prop_hand (str): ``'arm_l'`` or ``'arm_r'``.
-        prop_tilt (np.ndarray): Tilt of a held prop (rad).
+        prop_tilt (np.ndarray): Tilt of a held prop (rad); for the pushed
+            box, how far the hands are on it (the box shows above 0.5).
         contact (int): Frame from which a picked prop is in the hand.
     """
     yaw: np.ndarray
@@ -160,7 +164,8 @@ def action_pose(class_name: str, num_frames: int, rng: np.random.Generator,
     rate = rng.uniform(0.8, 1.25)
     phase0 = rng.uniform(0, 2 * np.pi)
     limbs = _rest(T)
-    yaw = np.full(T, rng.uniform(-0.6, 0.6))
+    # one facing range for every class (Turn sweeps from it)
+    yaw = np.full(T, rng.uniform(0.4, 1.9))
     lean = 0.03 * np.sin(2 * np.pi * rng.uniform(0.3, 0.8) * u + phase0)
     dx, lift = np.zeros(T), np.zeros(T)
     hand = 'arm_r' if rng.random() < 0.5 else 'arm_l'
@@ -169,32 +174,39 @@ def action_pose(class_name: str, num_frames: int, rng: np.random.Generator,
     prop = 'cup' if rng.random() < 0.3 else 'none'
     contact = 0
     leg_len = actor.lengths['upper_leg'] + actor.lengths['lower_leg']
-    start = rng.uniform(0.05, 0.4)
+    start = rng.uniform(0.0, 0.7)
 
     if class_name in ('Walk', 'Run', 'Push'):
-        yaw[:] = rng.uniform(1.2, 1.9)
         if class_name == 'Walk':
             cycles, amp, knee = 1.5 * rate, rng.uniform(0.3, 0.5), 0.7
             arm_amp, elbow, lean_k = amp, 0.2, 0.05
         elif class_name == 'Run':
             cycles, amp, knee = 2.6 * rate, rng.uniform(0.45, 0.75), 1.5
-            arm_amp, elbow, lean_k = 0.7, 1.4, 0.25
+            arm_amp, elbow, lean_k = 0.7, 1.4, 0.15
         else:
             cycles, amp, knee = 0.9 * rate, rng.uniform(0.2, 0.3), 0.5
-            arm_amp, elbow, lean_k = 0.0, 0.1, 0.3
+            arm_amp, elbow, lean_k = 0.0, 0.1, 0.15
         phase = 2 * np.pi * cycles * u + phase0
         _gait(limbs, phase, amp, knee, arm_amp, elbow)
         lean += lean_k
-        # about 60 % of the stride shows as displacement (some foot slip)
-        dx = 0.6 * cycles * 4 * leg_len * np.sin(amp) * (u - 0.5)
+        # travel bounded so that the figure stays in the frame (the
+        # treadmill-like slip keeps the stride visible)
+        travel = dict(Walk=(0.3, 0.45), Run=(0.55, 0.75),
+                      Push=(0.15, 0.3))[class_name]
+        dx = rng.uniform(*travel) * (u - 0.5)
         if class_name == 'Run':
             lift = 0.03 * np.abs(np.sin(phase))
         if class_name == 'Push':
+            # the arms come forward onto the box at a random time
+            ramp = rng.uniform(0.1, 0.2)
+            start = min(start, 0.95 - 2 * ramp - 0.3)
+            w = _window(u, start, ramp, rng.uniform(0.3, 1.0))
+            reach = rng.uniform(1.25, 1.5)
             for arm in ('arm_l', 'arm_r'):
-                limbs[arm][:, 0] = rng.uniform(1.25, 1.5)
-                limbs[arm][:, 1] = limbs[arm][:, 3] = 0.05
+                limbs[arm][:, 0] = reach * w
+                limbs[arm][:, 1] = limbs[arm][:, 3] = 0.12 - 0.07 * w
                 limbs[arm][:, 2] = limbs[arm][:, 0] + 0.15
-            prop = 'box'
+            prop, tilt = 'box', w
     elif class_name == 'Jump':
         hops = rng.uniform(1.0, 1.8) * rate
         s = (hops * u + phase0 / (2 * np.pi)) % 1.0
@@ -211,8 +223,7 @@ def action_pose(class_name: str, num_frames: int, rng: np.random.Generator,
             limbs[arm][:, 0] = -0.6 * crouch + 2.2 * (lift / height)
             limbs[arm][:, 2] = limbs[arm][:, 0] + 0.3
     elif class_name == 'Wave':
-        yaw[:] = rng.uniform(-0.5, 0.5)
-        up = _smoothstep((u - start * 0.5) / 0.2)
+        up = _window(u, start, 0.15, rng.uniform(0.25, 0.6))
         waves = rng.uniform(2.0, 4.0) * rate
         arm = limbs[hand]
         arm[:, 1] = 0.12 + up * rng.uniform(1.8, 2.4)
@@ -221,9 +232,8 @@ def action_pose(class_name: str, num_frames: int, rng: np.random.Generator,
             2 * np.pi * waves * u + phase0))
         arm[:, 2] = 0.2 * up
     elif class_name in ('Drink', 'Pour'):
-        yaw[:] = rng.uniform(0.6, 1.9)
-        ramp = rng.uniform(0.15, 0.25) / rate
-        hold = rng.uniform(0.2, 0.35)
+        ramp = rng.uniform(0.1, 0.2) / rate
+        hold = rng.uniform(0.1, 0.25)
         start = min(start, max(0.0, 1 - 2 * ramp - hold - 0.05))
         w = _window(u, start, ramp, hold)
         arm = limbs[hand]
@@ -243,7 +253,6 @@ def action_pose(class_name: str, num_frames: int, rng: np.random.Generator,
             limbs[other][:, 2] = 0.15 + 1.3 * w
     elif class_name == 'Pick':
         prop = 'ball'
-        yaw[:] = rng.uniform(0.8, 1.9)
         ramp = rng.uniform(0.2, 0.3) / rate
         hold = rng.uniform(0.05, 0.15)
         start = min(start, max(0.0, 1 - 2 * ramp - hold - 0.05))
@@ -256,7 +265,6 @@ def action_pose(class_name: str, num_frames: int, rng: np.random.Generator,
         limbs[hand][:, 2] = 0.15 + 0.45 * b
         contact = int(np.searchsorted(u, start + ramp + hold / 2))
     elif class_name in ('Sit', 'Stand'):
-        yaw[:] = rng.uniform(0.6, 1.7)
         duration = rng.uniform(0.3, 0.5) / rate
         start = min(start, 1 - duration - 0.05)
         s = _smoothstep((u - start) / duration)

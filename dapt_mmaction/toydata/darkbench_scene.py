@@ -152,15 +152,15 @@ def sample_scene(rng: np.random.Generator, height: int, width: int,
     top = int(horizon)
     albedo[:top] = wall
     albedo[top:] = floor
-    albedo *= _texture(rng, height, width, 5, 0.2)[..., None]
+    albedo *= _texture(rng, height, width, 5, 0.12)[..., None]
     xx = np.arange(width, dtype=np.float32)
-    if rng.random() < 0.5:  # wallpaper stripes
-        period = rng.uniform(0.04, 0.15) * width
-        albedo[:top] *= (1 + 0.15 * np.sign(np.sin(
+    if rng.random() < 0.3:  # wallpaper stripes
+        period = rng.uniform(0.08, 0.2) * width
+        albedo[:top] *= (1 + 0.1 * np.sign(np.sin(
             2 * np.pi * xx / period)))[None, :, None]
     for y in np.arange(top, height, rng.uniform(0.04, 0.1) * height):
         albedo[int(y)] *= 0.6  # floor boards
-    for _ in range(int(rng.integers(2, 6))):  # shelves, cabinets, doors
+    for _ in range(int(rng.integers(0, 3))):  # shelves, cabinets, doors
         w = int(rng.uniform(0.1, 0.35) * width)
         h = int(rng.uniform(0.15, 0.6) * height)
         x = int(rng.integers(-w // 2, width))
@@ -177,12 +177,12 @@ def sample_scene(rng: np.random.Generator, height: int, width: int,
     np.clip(albedo, 0.01, 0.95, out=albedo)
     front = np.zeros((height, width), np.float32)
     front_albedo = np.zeros_like(albedo)
-    if rng.random() < 0.35:
+    if rng.random() < 0.15:
         colour = tuple(float(c) for c in rng.uniform(0.05, 0.7, 3))
         if rng.random() < 0.5:  # a table edge or box at the bottom
-            w = int(rng.uniform(0.2, 0.45) * width)
+            w = int(rng.uniform(0.15, 0.3) * width)
             x = int(rng.integers(0, width - w))
-            y = int(rng.uniform(0.82, 0.93) * height)
+            y = int(rng.uniform(0.88, 0.95) * height)
             cv2.rectangle(front, (x, y), (x + w, height), 1.0, -1)
             cv2.rectangle(front_albedo, (x, y), (x + w, height), colour, -1)
         else:  # a pole or plant stem
@@ -191,7 +191,7 @@ def sample_scene(rng: np.random.Generator, height: int, width: int,
             cv2.rectangle(front, (x, 0), (x + w, height), 1.0, -1)
             cv2.rectangle(front_albedo, (x, 0), (x + w, height), colour, -1)
     distractor = None
-    if rng.random() < 0.6:
+    if rng.random() < 0.3:
         kind = 'disc' if rng.random() < 0.5 else 'box'
         radius = rng.uniform(0.03, 0.07) * size
         start = (rng.uniform(0, width), rng.uniform(0.1, 0.9) * height)
@@ -226,6 +226,30 @@ def _draw_chair(albedo, seat_xy, facing, scale, colour):
                  colour, thick)
 
 
+def _contrast_with(colours: np.ndarray, albedo: np.ndarray, centre_x: float,
+                   fig_h: float, floor_px: float,
+                   rng: np.random.Generator) -> np.ndarray:
+    """Scale the actor's clothes (not the skin) away from the room behind.
+
+    Clothes as bright as the wall behind them leave only the skin to see;
+    like a person in a room, the actor stands out: darker clothes before a
+    light wall, lighter before a dark one (the luma ratio is drawn).
+    """
+    top, bottom = int(max(0, floor_px - fig_h)), int(floor_px)
+    half = int(0.15 * fig_h) + 1
+    left = int(max(0, centre_x - half))
+    behind = float(albedo[top:bottom, left:int(centre_x) + half].mean())
+    clothes = colours[1:5]
+    luma = float(clothes.mean())
+    if behind > 0.3:
+        target = behind * rng.uniform(0.25, 0.5)
+    else:
+        target = min(0.9, behind + rng.uniform(0.3, 0.5))
+    out = colours.copy()
+    out[1:5] = np.clip(clothes * (target / max(luma, 1e-3)), 0.01, 0.95)
+    return out
+
+
 def render_clip(actor: Actor, class_name: str, domain: str, num_frames: int,
                 height: int, width: int,
                 rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
@@ -247,10 +271,12 @@ def render_clip(actor: Actor, class_name: str, domain: str, num_frames: int,
         (see :data:`MASK_LABELS`), occluders and props counted as
         background.
     """
-    fig_h = rng.uniform(0.5, 0.85) * height
-    floor_px = rng.uniform(max(fig_h + 0.03 * height, 0.8 * height),
+    # the actor fills most of the frame height, so that its limbs stay
+    # several pixels wide at the training resolution
+    fig_h = rng.uniform(0.7, 0.88) * height
+    floor_px = rng.uniform(max(fig_h + 0.05 * height, 0.9 * height),
                            0.98 * height)
-    centre_x = rng.uniform(0.25, 0.75) * width
+    centre_x = rng.uniform(0.38, 0.62) * width
     mirror = 1.0 if rng.random() < 0.5 else -1.0
     scene = sample_scene(rng, height, width, floor_px - rng.uniform(
         0.2, 0.45) * fig_h, centre_x)
@@ -276,7 +302,8 @@ def render_clip(actor: Actor, class_name: str, domain: str, num_frames: int,
     masks = np.empty((num_frames, height, width), np.uint8)
     part_map = np.empty((height, width), np.uint8)
     illumination = scene.lighting[domain].illumination(height, width)
-    colours = actor.colours
+    colours = _contrast_with(actor.colours, albedo, centre_x, fig_h,
+                             floor_px, rng)
     part_colour = np.stack([np.zeros(3), colours[0], colours[1],
                             colours[1], colours[2], colours[3],
                             colours[3] * 0.8, colours[5]]).astype(np.float32)
@@ -306,7 +333,7 @@ def render_clip(actor: Actor, class_name: str, domain: str, num_frames: int,
                                  float(np.degrees(mirror * tilt))))
             cv2.fillConvexPoly(part_map, np.round(box * 16).astype(np.int32),
                                PROP, cv2.LINE_8, 4)
-        if pose.prop == 'box':
+        if pose.prop == 'box' and pose.prop_tilt[t] > 0.5:
             hand = joints[f'{pose.prop_hand}_end'][t]
             hx, hy = to_pixels(hand[0], hand[1])
             depth = 0.3 * scale

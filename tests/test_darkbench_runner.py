@@ -1,0 +1,104 @@
+"""tools/darkbench.py: its statistics against hand computations, the k-shot
+draw, and a tiny real run (tools/train.py and tools/test.py subprocesses)
+that a second invocation keeps instead of rerunning."""
+import importlib.util
+import os
+import os.path as osp
+
+import numpy as np
+import pytest
+
+from dapt_mmaction.toydata.darkbench_data import generate_darkbench
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def load_runner():
+    # local helper (conftest.py's load_tool is the house helper's)
+    spec = importlib.util.spec_from_file_location(
+        'darkbench_runner', osp.join(REPO, 'tools', 'darkbench.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = load_runner()
+
+
+def test_t_interval_by_hand():
+    # mean 0.6, sample sd 0.1, n 3; t(0.975, 2) = 4.3027 from a t table
+    mean, low, high = bench.t_interval([0.5, 0.6, 0.7])
+    half = 4.3027 * 0.1 / np.sqrt(3)
+    assert mean == pytest.approx(0.6)
+    assert low == pytest.approx(0.6 - half, abs=1e-4)
+    assert high == pytest.approx(0.6 + half, abs=1e-4)
+    # 5 seeds: t(0.975, 4) = 2.7764
+    values = [0.70, 0.72, 0.69, 0.75, 0.74]
+    sd = np.sqrt(sum((v - 0.72)**2 for v in values) / 4)
+    _, low, high = bench.t_interval(values)
+    assert (high - low) / 2 == pytest.approx(2.7764 * sd / np.sqrt(5),
+                                             abs=1e-4)
+    mean, low, high = bench.t_interval([0.3])
+    assert mean == 0.3 and np.isnan(low) and np.isnan(high)
+    with pytest.raises(ValueError):
+        bench.t_interval([])
+
+
+def test_paired_difference_uses_shared_seeds_only():
+    method = {0: 0.5, 1: 0.7, 2: 0.6, 3: 0.9}  # seed 3 has no reference
+    reference = {0: 0.4, 1: 0.5, 2: 0.6}
+    mean, low, high, n = bench.paired_difference(method, reference)
+    # differences 0.1, 0.2, 0.0: mean 0.1, sd 0.1
+    assert n == 3 and mean == pytest.approx(0.1)
+    assert high - mean == pytest.approx(4.3027 * 0.1 / np.sqrt(3), abs=1e-4)
+    # pairing removes the seed effect an unpaired interval would carry
+    shifted = {s: v + 0.05 for s, v in reference.items()}
+    mean, low, high, _ = bench.paired_difference(shifted, reference)
+    assert mean == pytest.approx(0.05) and high - low == pytest.approx(0)
+    assert bench.paired_difference({5: 1.0}, reference)[3] == 0
+
+
+def test_kshot_list_draws_k_per_class_per_seed(tmp_path):
+    lines = [f'dark_train/C{i % 3}/c_{i:04d}.mp4 {i % 3}' for i in range(30)]
+    (tmp_path / 'dark_train.txt').write_text('\n'.join(lines) + '\n')
+    draws = []
+    for seed in (0, 0, 1):
+        out = bench.kshot_list(str(tmp_path), str(tmp_path / f'k{seed}.txt'),
+                               4, seed)
+        draws.append(open(out).read().splitlines())
+    labels = [int(line.split()[1]) for line in draws[0]]
+    assert np.bincount(labels).tolist() == [4, 4, 4]
+    assert set(draws[0]) <= set(lines)
+    assert draws[0] == draws[1] and draws[0] != draws[2]
+    with pytest.raises(ValueError, match='fewer than k=11'):
+        bench.kshot_list(str(tmp_path), str(tmp_path / 'x.txt'), 11, 0)
+
+
+def test_tiny_run_writes_table_and_resumes(tmp_path, capsys):
+    data = str(tmp_path / 'data')
+    generate_darkbench(data, seed=1, workers=1, num_frames=8,
+                       actors_per_split=1,
+                       sizes={s: 1 for s in bench.QUICK_SIZES})
+    work = str(tmp_path / 'work')
+    argv = ['--quick', '--data-root', data, '--work-dir', work, '--methods',
+            'source', '--seeds', '0']
+    assert bench.main(argv) == 0
+    result = osp.join(work, 'runs', 'source', 'seed0', 'result.tsv')
+    row = bench.read_result(result)
+    assert row['method'] == 'source' and row['seed'] == 0
+    assert 0 <= row['top1'] <= 1
+    doc = open(osp.join(work, 'darkbench.md')).read()
+    assert 'Smoke run' in doc and f'{100 * row["top1"]:.1f}' in doc
+    assert osp.getsize(osp.join(work, 'darkbench.png')) > 0
+    out = capsys.readouterr().out
+    assert '[1/1] source seed 0: top-1' in out and 'ETA' in out
+    stamp = os.stat(result).st_mtime_ns
+    train_log = osp.join(work, 'source', 'seed0', 'train.log')
+    log_stamp = os.stat(train_log).st_mtime_ns
+    test_log = osp.join(work, 'runs', 'source', 'seed0', 'test.log')
+    test_stamp = os.stat(test_log).st_mtime_ns
+    assert bench.main(argv) == 0  # a second time: kept, nothing rerun
+    assert 'source seed 0: kept' in capsys.readouterr().out
+    assert os.stat(result).st_mtime_ns == stamp
+    assert os.stat(train_log).st_mtime_ns == log_stamp
+    assert os.stat(test_log).st_mtime_ns == test_stamp

@@ -1,0 +1,505 @@
+"""DarkBench: run the methods on the DarkBench data, seeds paired, one table.
+
+Protocol: a labeled bright source (bright_train, selected on bright_test);
+an unlabeled dark pool (dark_pool); k labeled dark clips per class drawn per
+seed from dark_train.txt; dark_val for model selection; dark_test evaluated
+once per run. One source model per seed, from which every method starts.
+Every step is a subprocess of the tools users run (tools/train.py,
+tools/test.py, tools/train_sci.py) on the configs in configs/darkbench/.
+
+Examples:
+    python tools/darkbench.py                       # the full run (hours)
+    python tools/darkbench.py --quick               # smoke run, minutes
+    python tools/darkbench.py --sanity --seeds 0    # is the data learnable?
+    python tools/darkbench.py --methods source finetune --seeds 0 1 2
+
+Writes under --work-dir: ``runs/<method>/seed<s>/result.tsv`` (one per run;
+a run with one is kept and skipped when the runner starts again),
+``results.tsv`` (all runs), ``summary.tsv`` (per method: mean, 95 %
+t-interval over seeds, paired difference to the plain fine-tune), and the
+table with machine, command and date to --doc, the plot to --plot.
+"""
+import argparse
+import glob
+import json
+import os
+import os.path as osp
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+from scipy import stats
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, REPO)
+from dapt_mmaction.fileio import atomic_write_text  # noqa: E402
+from dapt_mmaction.toydata.darkbench_data import (  # noqa: E402
+    DARKBENCH_DATA_VERSION, generate_darkbench)
+
+CONFIGS = osp.join(REPO, 'configs', 'darkbench')
+#: method -> what the row means (in table order); ``finetune`` is the
+#: reference of the paired differences.
+METHODS = {
+    'source': 'source model (bright only), tested on dark',
+    'source_gamma': 'source + gamma 2.0 at test time',
+    'source_sci': 'source + SCI (trained on the dark pool) at test time',
+    'normalise': 'normalise-only control: per-clip standardisation, '
+                 'trained on bright',
+    'finetune': 'plain fine-tune of the source on the k dark labels',
+}
+REFERENCE = 'finetune'
+RESULT_FIELDS = ('method', 'seed', 'top1', 'val_top1', 'seconds')
+QUICK_SIZES = dict(bright_train=3, bright_test=1, dark_pool=1, dark_train=2,
+                   dark_val=1, dark_test=2)
+
+
+# ----------------------------------------------------------------- stats
+def t_interval(values: Sequence[float], level: float = 0.95) -> tuple:
+    """Mean and the two-sided t confidence interval of the mean.
+
+    Args:
+        values (Sequence[float]): One value per seed.
+        level (float): Confidence level.
+
+    Returns:
+        tuple: ``(mean, low, high)``; low and high are nan for one value.
+    """
+    x = np.asarray(values, np.float64)
+    if x.size == 0:
+        raise ValueError('t_interval needs at least one value')
+    mean = float(x.mean())
+    if x.size < 2:
+        return mean, float('nan'), float('nan')
+    half = stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / \
+        np.sqrt(x.size)
+    return mean, mean - float(half), mean + float(half)
+
+
+def paired_difference(method: Dict[int, float], reference: Dict[int, float],
+                      level: float = 0.95) -> tuple:
+    """Mean difference method - reference over the seeds both have.
+
+    Args:
+        method (dict): seed -> value.
+        reference (dict): seed -> value.
+        level (float): Confidence level.
+
+    Returns:
+        tuple: ``(mean, low, high, n)`` (see :func:`t_interval`), or four
+        nan/0 values when no seed is shared.
+    """
+    seeds = sorted(set(method) & set(reference))
+    if not seeds:
+        return float('nan'), float('nan'), float('nan'), 0
+    diff = [method[s] - reference[s] for s in seeds]
+    return (*t_interval(diff, level), len(seeds))
+
+
+# -------------------------------------------------------------- the runs
+def kshot_list(data_root: str, out: str, k: int, seed: int) -> str:
+    """Write k clips per class of dark_train.txt drawn with ``seed``."""
+    with open(osp.join(data_root, 'dark_train.txt')) as f:
+        lines = [line for line in f.read().splitlines() if line.strip()]
+    by_label: Dict[int, List[str]] = {}
+    for line in lines:
+        by_label.setdefault(int(line.rsplit(' ', 1)[1]), []).append(line)
+    rng = np.random.default_rng([seed, 1234])
+    picked = []
+    for label in sorted(by_label):
+        items = by_label[label]
+        if len(items) < k:
+            raise ValueError(f'{data_root}/dark_train.txt has {len(items)} '
+                             f'clips of label {label}, fewer than k={k}')
+        picked += [items[i] for i in sorted(rng.choice(len(items), k,
+                                                       replace=False))]
+    atomic_write_text(out, ''.join(f'{line}\n' for line in picked))
+    return out
+
+
+def data_options(root: str, train: Optional[str] = None,
+                 val: Optional[str] = None,
+                 test: str = 'dark_test') -> List[str]:
+    """--cfg-options that point the dataloaders at ``root``'s lists."""
+    videos = osp.join(root, 'videos')
+    opts = []
+    for loader, name in (('train', train), ('val', val), ('test', test)):
+        if name is None:
+            continue
+        ann = name if name.endswith('.txt') else osp.join(root, f'{name}.txt')
+        opts += [f'{loader}_dataloader.dataset.ann_file={ann}',
+                 f'{loader}_dataloader.dataset.data_prefix.video={videos}']
+    return opts
+
+
+class Bench:
+    """The runs of one benchmark invocation (see the module docstring).
+
+    Args:
+        args (argparse.Namespace): Parsed command line.
+    """
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.work = osp.abspath(args.work_dir)
+        self.data = osp.abspath(args.data_root)
+        self.python = sys.executable
+        self.durations: Dict[str, List[float]] = {}
+
+    # subprocesses ---------------------------------------------------------
+    def _call(self, cmd: List[str], log: str) -> None:
+        os.makedirs(osp.dirname(log), exist_ok=True)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [REPO] + [p for p in os.environ.get('PYTHONPATH', '').split(
+                os.pathsep) if p]))
+        with open(log, 'w') as f:
+            f.write('$ ' + ' '.join(shlex.quote(c) for c in cmd) + '\n')
+            f.flush()
+            code = subprocess.call(cmd, stdout=f, stderr=subprocess.STDOUT,
+                                   cwd=REPO, env=env)
+        if code:
+            raise RuntimeError(f'{cmd[1]} failed (exit {code}); see {log}')
+
+    def _epochs(self, default: int) -> List[str]:
+        epochs = 1 if self.args.quick else (self.args.epochs or default)
+        return [f'train_cfg.max_epochs={epochs}',
+                f'train_cfg.val_interval={max(1, epochs // 4)}',
+                f'param_scheduler.0.T_max={epochs}']
+
+    def train(self, config: str, work_dir: str, seed: int,
+              options: List[str], default_epochs: int) -> tuple:
+        """tools/train.py; returns (best checkpoint, its val top-1)."""
+        done = osp.join(work_dir, 'done.json')
+        if osp.isfile(done):
+            with open(done) as f:
+                info = json.load(f)
+            return info['checkpoint'], info['val_top1']
+        cmd = [self.python, osp.join(REPO, 'tools', 'train.py'),
+               osp.join(CONFIGS, config), '--work-dir', work_dir,
+               '--seed', str(seed), '--cfg-options',
+               'default_hooks.checkpoint.max_keep_ckpts=1',
+               'default_hooks.logger.interval=50',
+               *self._epochs(default_epochs), *options]
+        self._call(cmd, osp.join(work_dir, 'train.log'))
+        best = sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))
+        if not best:
+            raise RuntimeError(f'no best_*.pth in {work_dir}')
+        val = self._last_metric(work_dir, best_of='val')
+        atomic_write_text(done, json.dumps(dict(checkpoint=best[-1],
+                                                val_top1=val)) + '\n')
+        return best[-1], val
+
+    @staticmethod
+    def _last_metric(work_dir: str, best_of: Optional[str] = None) -> float:
+        """acc/top1 from the newest metrics log of ``work_dir``.
+
+        tools/train.py's val epochs are in ``<stamp>/vis_data/scalars.json``
+        (``best_of='val'``: the best of them), tools/test.py's metrics in
+        ``<stamp>/<stamp>.json``.
+        """
+        pattern = ('*/vis_data/scalars.json' if best_of == 'val' else
+                   '*/[0-9]*.json')
+        logs = sorted(glob.glob(osp.join(work_dir, pattern)),
+                      key=osp.getmtime)
+        if not logs:
+            raise RuntimeError(f'no json log under {work_dir}')
+        values = []
+        with open(logs[-1]) as f:
+            for line in f:
+                record = json.loads(line) if line.strip() else {}
+                if 'acc/top1' in record:
+                    values.append(float(record['acc/top1']))
+        if not values:
+            raise RuntimeError(f'{logs[-1]} has no acc/top1')
+        return max(values) if best_of == 'val' else values[-1]
+
+    def test(self, config: str, checkpoint: str, work_dir: str,
+             options: List[str]) -> float:
+        """tools/test.py on dark_test; returns top-1."""
+        cmd = [self.python, osp.join(REPO, 'tools', 'test.py'),
+               osp.join(CONFIGS, config), checkpoint, '--work-dir', work_dir,
+               '--cfg-options', *data_options(self.data), *options]
+        self._call(cmd, osp.join(work_dir, 'test.log'))
+        return self._last_metric(work_dir)
+
+    def source_model(self, seed: int) -> tuple:
+        """The seed's source model (trained once, shared by the methods)."""
+        return self.train('r3dtiny_bright_toy.py',
+                          osp.join(self.work, 'source', f'seed{seed}'), seed,
+                          data_options(self.data, 'bright_train',
+                                       'bright_test'), default_epochs=20)
+
+    def sci_model(self, seed: int) -> str:
+        out = osp.join(self.work, 'sci', f'seed{seed}', 'sci.pt')
+        if not osp.isfile(out):
+            steps = 5 if self.args.quick else self.args.sci_steps
+            self._call([self.python, osp.join(REPO, 'tools', 'train_sci.py'),
+                        osp.join(self.data, 'dark_pool.txt'), '--root',
+                        osp.join(self.data, 'videos'), '--out', out,
+                        '--steps', str(steps), '--seed', str(seed),
+                        '--crop-size', '64', '--no-progress'],
+                       osp.join(osp.dirname(out), 'train_sci.log'))
+        return out
+
+    # methods ----------------------------------------------------------------
+    def run_method(self, method: str, seed: int, run_dir: str) -> tuple:
+        """Run one method for one seed; returns (top1, val_top1)."""
+        source, source_val = self.source_model(seed)
+        if method == 'source':
+            return self.test('r3dtiny_bright_toy.py', source, run_dir,
+                             []), source_val
+        if method == 'source_gamma':
+            return self.test('r3dtiny_gamma_test_toy.py', source, run_dir,
+                             []), float('nan')
+        if method == 'source_sci':
+            sci = self.sci_model(seed)
+            return self.test('r3dtiny_sci_test_toy.py', source, run_dir, [
+                f'test_dataloader.dataset.pipeline.3.checkpoint={sci}'
+            ]), float('nan')
+        if method == 'normalise':
+            ckpt, val = self.train(
+                'r3dtiny_standardize_toy.py', osp.join(run_dir, 'train'),
+                seed, data_options(self.data, 'bright_train', 'bright_test'),
+                default_epochs=20)
+            return self.test('r3dtiny_standardize_toy.py', ckpt, run_dir,
+                             []), val
+        if method == 'finetune':
+            shots = kshot_list(self.data, osp.join(run_dir, 'kshot.txt'),
+                               self.args.k, seed)
+            ckpt, val = self.train(
+                'r3dtiny_finetune_toy.py', osp.join(run_dir, 'train'), seed,
+                data_options(self.data, shots, 'dark_val') +
+                [f'load_from={source}'], default_epochs=30)
+            return self.test('r3dtiny_finetune_toy.py', ckpt, run_dir,
+                             []), val
+        raise ValueError(f'unknown DarkBench method {method!r}; expected one '
+                         f'of {list(METHODS)}')
+
+    def result_path(self, method: str, seed: int) -> str:
+        return osp.join(self.work, 'runs', method, f'seed{seed}',
+                        'result.tsv')
+
+    def run_all(self, methods: Sequence[str], seeds: Sequence[int]) -> list:
+        """Every (method, seed) not done yet; one progress line each."""
+        jobs = [(m, s) for s in seeds for m in methods]
+        results, start = [], time.time()
+        for i, (method, seed) in enumerate(jobs, 1):
+            path = self.result_path(method, seed)
+            if osp.isfile(path):
+                results.append(read_result(path))
+                print(f'[{i}/{len(jobs)}] {method} seed {seed}: kept '
+                      f'({results[-1]["top1"]:.2%}) {path}', flush=True)
+                continue
+            t0 = time.time()
+            top1, val = self.run_method(method, seed, osp.dirname(path))
+            seconds = time.time() - t0
+            self.durations.setdefault(method, []).append(seconds)
+            row = dict(method=method, seed=seed, top1=top1, val_top1=val,
+                       seconds=round(seconds, 1))
+            write_results(path, [row])
+            results.append(row)
+            left = jobs[i:]
+            mean_all = np.mean(sum(self.durations.values(), []))
+            eta = sum(np.mean(self.durations.get(m, [mean_all]))
+                      for m, _ in left)
+            print(f'[{i}/{len(jobs)}] {method} seed {seed}: top-1 '
+                  f'{top1:.2%} in {seconds:.0f} s; elapsed '
+                  f'{time.time() - start:.0f} s, ETA {eta:.0f} s; '
+                  f'{osp.dirname(path)}', flush=True)
+        return results
+
+
+def write_results(path: str, rows: List[dict]) -> None:
+    """A TSV of runs (RESULT_FIELDS)."""
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    lines = ['\t'.join(RESULT_FIELDS)]
+    for row in rows:
+        lines.append('\t'.join(str(row[k]) for k in RESULT_FIELDS))
+    atomic_write_text(path, '\n'.join(lines) + '\n')
+
+
+def read_result(path: str) -> dict:
+    """The row of one run's result.tsv."""
+    with open(path) as f:
+        header, values = f.read().splitlines()[:2]
+    row = dict(zip(header.split('\t'), values.split('\t')))
+    return dict(method=row['method'], seed=int(row['seed']),
+                top1=float(row['top1']), val_top1=float(row['val_top1']),
+                seconds=float(row['seconds']))
+
+
+def summarise(results: List[dict], methods: Sequence[str]) -> List[dict]:
+    """Per method: mean top-1, its t-interval, the paired difference."""
+    by_method = {m: {r['seed']: r['top1'] for r in results
+                     if r['method'] == m} for m in methods}
+    reference = by_method.get(REFERENCE, {})
+    rows = []
+    for m in methods:
+        if not by_method[m]:
+            continue
+        mean, low, high = t_interval(list(by_method[m].values()))
+        d_mean, d_low, d_high, n = paired_difference(by_method[m], reference)
+        rows.append(dict(method=m, n=len(by_method[m]), mean=mean, low=low,
+                         high=high, diff=d_mean, diff_low=d_low,
+                         diff_high=d_high, diff_n=n))
+    return rows
+
+
+def _pct(x: float) -> str:
+    return 'n/a' if np.isnan(x) else f'{100 * x:.1f}'
+
+
+def write_doc(path: str, rows: List[dict], args: argparse.Namespace,
+              command: str, seconds: float) -> None:
+    """docs/darkbench.md: the table, the machine, the command, the date."""
+    lines = ['# DarkBench results', '']
+    if args.quick:
+        lines += ['**Smoke run (`--quick`): tiny data, 1 epoch; these '
+                  'numbers are not results.**', '']
+    lines += [
+        f'- command: `{command}`',
+        f'- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; wall '
+        f'{seconds:.0f} s',
+        f'- machine: {platform.node()} ({platform.machine()}, '
+        f'{os.cpu_count()} CPUs, {platform.system()} {platform.release()}), '
+        f'python {platform.python_version()}',
+        f'- data: DarkBench v{DARKBENCH_DATA_VERSION} at `{args.data_root}`; '
+        f'k = {args.k} labeled dark clips per class; seeds '
+        f'{" ".join(map(str, args.seeds))}',
+        '- top-1 on dark_test (%), mean and 95 % t-interval over seeds; '
+        f'difference to `{REFERENCE}` paired by seed.', '',
+        '| method | what it runs | seeds | top-1 | 95 % CI | '
+        f'vs {REFERENCE} | 95 % CI |', '|---|---|---|---|---|---|---|']
+    for r in rows:
+        lines.append(
+            f'| {r["method"]} | {METHODS[r["method"]]} | {r["n"]} | '
+            f'{_pct(r["mean"])} | [{_pct(r["low"])}, {_pct(r["high"])}] | '
+            f'{_pct(r["diff"])} | [{_pct(r["diff_low"])}, '
+            f'{_pct(r["diff_high"])}] |')
+    lines += ['', f'Plot: `{osp.basename(args.plot)}`; per-run TSVs under '
+              f'`{args.work_dir}/runs/`.', '']
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    atomic_write_text(path, '\n'.join(lines))
+
+
+def write_plot(path: str, rows: List[dict], title: str) -> None:
+    """Methods by top-1 with their intervals (PNG)."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(6, 0.45 * len(rows) + 1.2))
+    y = np.arange(len(rows))[::-1]
+    means = np.array([100 * r['mean'] for r in rows])
+    low = np.array([100 * r['low'] for r in rows])
+    high = np.array([100 * r['high'] for r in rows])
+    err = np.nan_to_num(np.stack([means - low, high - means]))
+    ax.errorbar(means, y, xerr=err, fmt='o', capsize=3)
+    ax.set_yticks(y, [r['method'] for r in rows])
+    ax.set_xlabel('top-1 on dark_test (%), 95 % t-interval')
+    ax.set_title(title)
+    ax.grid(axis='x', alpha=0.3)
+    fig.tight_layout()
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description='Run DarkBench')
+    parser.add_argument('--data-root', default=None,
+                        help='DarkBench data (generated when missing); '
+                        'default data/darkbench, --quick: WORK/data_quick')
+    parser.add_argument('--work-dir', default=None,
+                        help='default work_dirs/darkbench(_quick)')
+    parser.add_argument('--seeds', type=int, nargs='+', default=None,
+                        help='default 0 1 2 3 4 (--quick: 0 1)')
+    parser.add_argument('--methods', nargs='+', default=list(METHODS),
+                        choices=list(METHODS))
+    parser.add_argument('--k', type=int, default=5,
+                        help='labeled dark clips per class (default 5)')
+    parser.add_argument('--epochs', type=int, default=None,
+                        help='override every training run\'s epochs')
+    parser.add_argument('--sci-steps', type=int, default=300)
+    parser.add_argument('--workers', type=int, default=2,
+                        help='processes generating the data')
+    parser.add_argument('--doc', default=None,
+                        help='default docs/darkbench.md (--quick: in WORK)')
+    parser.add_argument('--plot', default=None,
+                        help='default docs/darkbench.png (--quick: in WORK)')
+    parser.add_argument('--quick', action='store_true',
+                        help='smoke run: tiny data, seeds 0 1, 1 epoch, k=1')
+    parser.add_argument('--sanity', action='store_true',
+                        help='train the source model of each seed and test '
+                        'it on bright_test: is the data learnable?')
+    args = parser.parse_args(argv)
+    suffix = '_quick' if args.quick else ''
+    args.work_dir = args.work_dir or f'work_dirs/darkbench{suffix}'
+    args.data_root = args.data_root or (
+        osp.join(args.work_dir, 'data_quick') if args.quick
+        else 'data/darkbench')
+    args.seeds = args.seeds or ([0, 1] if args.quick else [0, 1, 2, 3, 4])
+    if args.quick:
+        args.k = min(args.k, QUICK_SIZES['dark_train'])
+    args.doc = args.doc or (osp.join(args.work_dir, 'darkbench.md')
+                            if args.quick else 'docs/darkbench.md')
+    args.plot = args.plot or (osp.join(args.work_dir, 'darkbench.png')
+                              if args.quick else 'docs/darkbench.png')
+    return args
+
+
+def main(argv=None) -> int:
+    """Generate the data if needed, run, summarise, write doc and plot."""
+    args = parse_args(argv)
+    command = 'python tools/darkbench.py ' + ' '.join(
+        shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+    start = time.time()
+    meta_path = osp.join(args.data_root, 'meta.json')
+    if osp.isfile(meta_path):  # data made before, with whatever sizes
+        with open(meta_path) as f:
+            meta = dict(json.load(f), skipped=True)
+        if meta['version'] != DARKBENCH_DATA_VERSION:
+            print(f'warning: {meta_path} is DarkBench v{meta["version"]}, '
+                  f'the generator is v{DARKBENCH_DATA_VERSION}', flush=True)
+    else:
+        gen = dict(sizes=QUICK_SIZES, actors_per_split=2, num_frames=16) \
+            if args.quick else {}
+        print(f'data: generating {args.data_root}', flush=True)
+        meta = generate_darkbench(args.data_root, seed=0,
+                                  workers=args.workers, **gen)
+    print(f'data: {args.data_root} (v{meta["version"]}, '
+          f'{sum(meta["counts"].values())} clips'
+          f'{", kept" if meta["skipped"] else ""})', flush=True)
+    bench = Bench(args)
+    if args.sanity:
+        for seed in args.seeds:
+            ckpt, val = bench.source_model(seed)
+            print(f'seed {seed}: source model top-1 on bright_test '
+                  f'{val:.2%} (chance {1 / 11:.2%}); {ckpt}', flush=True)
+        return 0
+    results = bench.run_all(args.methods, args.seeds)
+    write_results(osp.join(bench.work, 'results.tsv'), results)
+    rows = summarise(results, args.methods)
+    if rows:
+        atomic_write_text(osp.join(bench.work, 'summary.tsv'), ''.join(
+            '\t'.join(map(str, r)) + '\n'
+            for r in [list(rows[0])] + [list(r.values()) for r in rows]))
+    write_doc(args.doc, rows, args, command, time.time() - start)
+    write_plot(args.plot, rows, 'DarkBench' + (' (smoke run)' if args.quick
+                                               else ''))
+    for r in rows:
+        print(f'{r["method"]:>14}: {_pct(r["mean"])} % '
+              f'[{_pct(r["low"])}, {_pct(r["high"])}]; vs {REFERENCE} '
+              f'{_pct(r["diff"])} [{_pct(r["diff_low"])}, '
+              f'{_pct(r["diff_high"])}]')
+    print(f'wrote {args.doc}, {args.plot}, {bench.work}/results.tsv in '
+          f'{time.time() - start:.0f} s')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
