@@ -102,3 +102,21 @@ def test_tiny_run_writes_table_and_resumes(tmp_path, capsys):
     assert os.stat(result).st_mtime_ns == stamp
     assert os.stat(train_log).st_mtime_ns == log_stamp
     assert os.stat(test_log).st_mtime_ns == test_stamp
+
+
+def test_clip_standardize_gives_every_clip_the_target_statistics():
+    from dapt_mmaction.datasets.transforms import ClipStandardize
+    rng = np.random.default_rng(0)
+    # a dim clip: channel means 10-20, stds 3-6; 128 +- 5 sd stays in [0, 255]
+    imgs = (rng.normal([10, 15, 20], [3, 4, 6], (4, 8, 8, 3))).clip(0, 255)
+    out = np.asarray(ClipStandardize(mean=128, std=20).transform(
+        dict(imgs=list(imgs.astype(np.uint8))))['imgs'])
+    assert out.dtype == np.float32 and out.shape == (4, 8, 8, 3)
+    np.testing.assert_allclose(out.mean((0, 1, 2)), 128, atol=1e-3)
+    np.testing.assert_allclose(out.std((0, 1, 2)), 20, atol=1e-3)
+    # a flat channel stays flat at the target mean (std floored by eps)
+    flat = np.full((2, 4, 4, 3), 7, np.uint8)
+    out = np.asarray(ClipStandardize().transform(dict(imgs=flat))['imgs'])
+    np.testing.assert_allclose(out, 114.0)
+    with pytest.raises(ValueError, match='T x H x W x 3'):
+        ClipStandardize().transform(dict(imgs=np.zeros((4, 4, 3))))
