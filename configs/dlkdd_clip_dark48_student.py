@@ -3,17 +3,13 @@
 # dlkdd_clip_arid_student.py on these lists, taught by
 # dlkdd_clip_dark48_teacher.py.
 _base_ = ['dlkdd_clip_arid_student.py',
-          '_base_/datasets/dark48_classes.py']
-data_root = 'data/dark48'
+          '_base_/datasets/dark48_classes.py',
+          '_base_/datasets/dark48_lists.py']
 model = dict(
     teacher_config='{{ fileDirname }}/dlkdd_clip_dark48_teacher.py',
     teacher_checkpoint='work_dirs/dlkdd_clip_dark48_teacher/epoch_30.pth',
     student=dict(cls_head=dict(num_classes=48,
                                class_names={{_base_.dark48_classes}})))
-_videos = dict(data_prefix=dict(video=f'{data_root}/videos'))
-# validation: the base's hold-out of the training list, never the test list
-train_list = f'{data_root}/split1_train.txt'
-train_dataloader = dict(dataset=dict(_videos, ann_file=train_list))
-val_dataloader = dict(dataset=dict(_videos, ann_file=train_list))
-test_dataloader = dict(
-    dataset=dict(_videos, ann_file=f'{data_root}/split1_test.txt'))
+train_dataloader = _base_.dark48_lists.train
+val_dataloader = _base_.dark48_lists.val
+test_dataloader = _base_.dark48_lists.test

@@ -2,15 +2,11 @@
 # with --cfg-options as tools/arid_splits.py prints): the student of
 # dlkdd_r2plus1d_arid_student.py on these lists, taught by
 # dlkdd_r2plus1d_arid15_teacher.py.
-_base_ = ['dlkdd_r2plus1d_arid_student.py']
-data_root = 'data/arid15'
+_base_ = ['dlkdd_r2plus1d_arid_student.py',
+          '_base_/datasets/arid15_lists.py']
 model = dict(
     teacher_config='{{ fileDirname }}/dlkdd_r2plus1d_arid15_teacher.py',
     teacher_checkpoint='work_dirs/dlkdd_r2plus1d_arid15_teacher/epoch_30.pth')
-_videos = dict(data_prefix=dict(video=f'{data_root}/videos'))
-# validation: the base's hold-out of the training list, never the test list
-train_list = f'{data_root}/split1_train.txt'
-train_dataloader = dict(dataset=dict(_videos, ann_file=train_list))
-val_dataloader = dict(dataset=dict(_videos, ann_file=train_list))
-test_dataloader = dict(
-    dataset=dict(_videos, ann_file=f'{data_root}/split1_test.txt'))
+train_dataloader = _base_.arid15_lists.train
+val_dataloader = _base_.arid15_lists.val
+test_dataloader = _base_.arid15_lists.test
