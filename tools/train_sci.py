@@ -16,7 +16,7 @@ import os
 import os.path as osp
 import random
 import sys
-from typing import List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
 import cv2
 import numpy as np
@@ -197,29 +197,56 @@ def train(args: argparse.Namespace) -> dict:
     for step in steps:
         x = sample_batch(frames, args.batch_size, args.crop_size, rng)
         losses = model.compute_loss(x.to(device))
-        loss = sum(losses.values())
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), args.grad_clip)
-        optimizer.step()
-        history.append(loss.item())
+        history.append(optimizer_step(model, optimizer, sum(losses.values()),
+                                      args.grad_clip))
         if not args.no_progress:
             steps.set_postfix(loss=f'{history[-1]:.4f}')
         if args.save_interval and (step + 1) % args.save_interval == 0:
             save_checkpoint(model, args.out)
     save_checkpoint(model, args.out)
-    return dict(first_loss=history[0] if history else None,
+    return dict(losses=history,
+                first_loss=history[0] if history else None,
                 last_loss=history[-1] if history else None,
                 num_frames=len(frames), device=device)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> dict:
+def optimizer_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer,
+                   loss: torch.Tensor, grad_clip: float) -> float:
+    """Back-propagate ``loss``, clip the gradient norm and step.
+
+    Returns:
+        float: The loss.
+    """
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+    optimizer.step()
+    return loss.item()
+
+
+def run_tool(parse_args: Callable, train: Callable,
+             argv: Optional[Sequence[str]] = None) -> dict:
+    """The ``main()`` of the enhancer-training tools: parse, train, report.
+
+    Args:
+        parse_args (Callable): The tool's ``argv -> Namespace``.
+        train (Callable): The tool's ``Namespace -> dict`` with ``losses``
+            (one a step), ``num_frames`` and ``device``.
+        argv (Sequence[str], optional): The command line.
+
+    Returns:
+        dict: What ``train`` returned.
+    """
     args = parse_args(argv)
     result = train(args)
+    losses = result['losses']
     print(f'wrote {args.out} ({result["num_frames"]} training frames, '
-          f'loss {result["first_loss"]:.4f} -> {result["last_loss"]:.4f}, '
-          f'{result["device"]})')
+          f'loss {losses[0]:.4f} -> {losses[-1]:.4f}, {result["device"]})')
     return result
+
+
+def main(argv: Optional[Sequence[str]] = None) -> dict:
+    return run_tool(parse_args, train, argv)
 
 
 if __name__ == '__main__':

@@ -19,8 +19,8 @@ from typing import Optional, Sequence
 import torch
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from train_sci import (prepare_run, sample_batch,  # noqa: E402
-                       save_checkpoint)
+from train_sci import (optimizer_step, prepare_run,  # noqa: E402
+                       run_tool, sample_batch, save_checkpoint)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -73,22 +73,13 @@ def train(args: argparse.Namespace) -> dict:
         enhanced, curves = model(x)
         loss = sum(zero_dce_losses(x, enhanced, curves,
                                    exposure=args.exposure).values())
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), args.grad_clip)
-        optimizer.step()
-        history.append(loss.item())
+        history.append(optimizer_step(model, optimizer, loss, args.grad_clip))
     save_checkpoint(model, args.out)
     return dict(losses=history, num_frames=len(frames), device=device)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> dict:
-    args = parse_args(argv)
-    result = train(args)
-    print(f'wrote {args.out} ({result["num_frames"]} training frames, loss '
-          f'{result["losses"][0]:.4f} -> {result["losses"][-1]:.4f}, '
-          f'{result["device"]})')
-    return result
+    return run_tool(parse_args, train, argv)
 
 
 if __name__ == '__main__':
