@@ -27,8 +27,21 @@ VIDEO_EXTS = ('.mp4', '.avi', '.mkv', '.mov', '.webm', '.m4v', '.mpg',
               '.mpeg', '.wmv', '.flv')
 
 
-def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+def enhancer_training_parser(description: str, batch_size: int,
+                             crop_size: int, lr: float, weight_decay: float,
+                             grad_clip: float) -> argparse.ArgumentParser:
+    """The options that the enhancer-training tools share.
+
+    Args:
+        description (str): The tool's one-line description.
+        batch_size, crop_size, lr, weight_decay, grad_clip: The method's
+            defaults of these options.
+
+    Returns:
+        ArgumentParser: A parser for :func:`parse_checked`; tools add their
+        own options.
+    """
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument('inputs', nargs='+',
                         help='videos, images, folders or list files')
     parser.add_argument('--out', required=True, help='checkpoint to write')
@@ -37,36 +50,49 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         'resolved against')
     parser.add_argument('--steps', type=int, default=1000,
                         help='optimiser steps (default 1000)')
-    parser.add_argument('--batch-size', type=int, default=1,
-                        help='frames per step (SCI: 1); > 1 needs '
-                        '--crop-size or equal-sized frames')
-    parser.add_argument('--crop-size', type=int, default=0,
+    parser.add_argument('--batch-size', type=int, default=batch_size,
+                        help=f'frames per step (default {batch_size}); > 1 '
+                        'needs --crop-size or equal-sized frames')
+    parser.add_argument('--crop-size', type=int, default=crop_size,
                         help='train on random square crops of this size '
-                        '(0: whole frames)')
+                        f'(0: whole frames; default {crop_size})')
     parser.add_argument('--frames-per-video', type=int, default=16,
                         help='frames sampled uniformly from each video')
-    parser.add_argument('--lr', type=float, default=3e-4)
-    parser.add_argument('--weight-decay', type=float, default=3e-4)
-    parser.add_argument('--grad-clip', type=float, default=5.0)
-    parser.add_argument('--stages', type=int, default=3)
-    parser.add_argument('--init', default=None,
-                        help='start from these SCI weights (fine-tuning)')
+    parser.add_argument('--lr', type=float, default=lr)
+    parser.add_argument('--weight-decay', type=float, default=weight_decay)
+    parser.add_argument('--grad-clip', type=float, default=grad_clip)
     parser.add_argument('--device', default='auto',
                         help="'cpu', 'cuda', 'cuda:1', ... (auto: cuda if "
                         'available)')
     parser.add_argument('--num-threads', type=int, default=1,
-                        help='torch CPU threads (0: leave as is); SCI is too '
-                        'small to gain from more, and worker threads do not '
-                        'flush subnormals (10x slower on dark frames)')
+                        help='torch CPU threads (0: leave as is); these nets '
+                        'are too small to gain from more, and worker threads '
+                        'do not flush subnormals (10x slower on dark frames)')
     parser.add_argument('--seed', type=int, default=2)
-    parser.add_argument('--save-interval', type=int, default=0,
-                        help='also write the checkpoint every N steps')
-    parser.add_argument('--no-progress', action='store_true',
-                        help='no tqdm progress bar')
+    return parser
+
+
+def parse_checked(parser: argparse.ArgumentParser,
+                  argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    """Parse ``argv`` and refuse a step or batch count below 1."""
     args = parser.parse_args(argv)
     if args.steps < 1 or args.batch_size < 1:
         parser.error('--steps and --batch-size must be >= 1')
     return args
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    parser = enhancer_training_parser(
+        __doc__.split('\n')[0], batch_size=1, crop_size=0, lr=3e-4,
+        weight_decay=3e-4, grad_clip=5.0)
+    parser.add_argument('--stages', type=int, default=3)
+    parser.add_argument('--init', default=None,
+                        help='start from these SCI weights (fine-tuning)')
+    parser.add_argument('--save-interval', type=int, default=0,
+                        help='also write the checkpoint every N steps')
+    parser.add_argument('--no-progress', action='store_true',
+                        help='no tqdm progress bar')
+    return parse_checked(parser, argv)
 
 
 def _list_file_paths(path: str, root: str) -> List[str]:
