@@ -32,7 +32,53 @@ TINY_CLIP_KWARGS = dict(
     text_cfg=dict(context_length=77, vocab_size=49408, width=32, heads=2,
                   layers=2))
 
+#: The toy data's test-time pipeline (toy_video.py's: 8 frames, short side
+#: 72, 64 x 64 centre crop), for tests that build loaders by hand.
+TOY_TEST_PIPELINE = [
+    dict(type='DecordInit'),
+    dict(type='UniformSample', clip_len=8, num_clips=1, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 72)),
+    dict(type='CenterCrop', crop_size=64),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs'),
+]
+
 torch.set_num_threads(min(2, os.cpu_count() or 1))
+
+
+def tiny_adapter_recognizer_cfg(frames: int, num_classes: int, width: int = 8,
+                                frozen: bool = True,
+                                average_clips: str = 'prob') -> dict:
+    """A DAPTRecognizer: a 2-stage R(2+1)D (4 and 8 channels, time halved
+    once) with the adapter neck (8-d features) and a TimeSformerHead.
+
+    Args:
+        frames (int): Frames of the input clips.
+        num_classes (int): Classes of the head.
+        width (int): The adapter's width.
+        frozen (bool): Freeze the backbone (False: gradients through it).
+        average_clips (str): The head's clip averaging.
+
+    Returns:
+        dict: The model config.
+    """
+    return dict(
+        type='DAPTRecognizer',
+        backbone=dict(type='R2Plus1DLayers', depth=18, base_channels=4,
+                      num_stages=2, stage_blocks=(1, 1), frozen=frozen,
+                      pretrained=None,
+                      norm_cfg=dict(type='BN3d', requires_grad=True),
+                      inflate=(1, 1), spatial_strides=(1, 2),
+                      temporal_strides=(1, 2), dilations=(1, 1)),
+        neck=dict(type='ProgressiveAdapterNeck', in_channels=[4, 8],
+                  width=width, num_heads=2, num_temporal_layers=1,
+                  num_frames=frames // 2, out_channels=8),
+        cls_head=dict(type='TimeSformerHead', num_classes=num_classes,
+                      in_channels=8, average_clips=average_clips),
+        data_preprocessor=dict(type='ActionDataPreprocessor',
+                               mean=[128.] * 3, std=[64.] * 3,
+                               format_shape='NCTHW'))
 
 
 def tiny_clip_kwargs(**overrides) -> dict:

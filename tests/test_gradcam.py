@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import REPO, load_tool, tiny_clip_kwargs
+from conftest import (REPO, load_tool, tiny_adapter_recognizer_cfg,
+                      tiny_clip_kwargs)
 from mmengine.dataset import pseudo_collate
 
 from dapt_mmaction.visualization import VideoGradCAM
@@ -161,22 +162,9 @@ def test_cam_is_zero_where_the_logit_has_no_gradient(clip_model):
 
 def r2plus1d_model():
     torch.manual_seed(0)
-    model = MODELS.build(dict(
-        type='DAPTRecognizer',
-        # trainable: mmaction2's GradCAM needs gradients through the stages
-        backbone=dict(type='R2Plus1DLayers', depth=18, base_channels=4,
-                      num_stages=2, stage_blocks=(1, 1), frozen=False,
-                      norm_cfg=dict(type='BN3d', requires_grad=True),
-                      inflate=(1, 1), spatial_strides=(1, 2),
-                      temporal_strides=(1, 2), dilations=(1, 1)),
-        neck=dict(type='ProgressiveAdapterNeck', in_channels=[4, 8],
-                  width=16, num_heads=2, num_temporal_layers=1,
-                  num_frames=FRAMES // 2, out_channels=8),
-        cls_head=dict(type='TimeSformerHead', num_classes=NUM_CLASSES,
-                      in_channels=8, average_clips='score'),
-        data_preprocessor=dict(type='ActionDataPreprocessor',
-                               mean=[128.] * 3, std=[64.] * 3,
-                               format_shape='NCTHW')))
+    # trainable: mmaction2's GradCAM needs gradients through the stages
+    model = MODELS.build(tiny_adapter_recognizer_cfg(
+        FRAMES, NUM_CLASSES, width=16, frozen=False, average_clips='score'))
     model.init_weights()
     return trained_looking(model, seed=3)
 

@@ -7,6 +7,7 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
+from conftest import TOY_TEST_PIPELINE
 from mmengine.config import Config
 from mmengine.runner import Runner
 
@@ -75,20 +76,12 @@ def _brute_force_top1(memory, memory_labels, queries, query_labels, k, t):
 
 
 def _test_loader(root, split):
-    pipeline = [
-        dict(type='DecordInit'),
-        dict(type='UniformSample', clip_len=8, num_clips=1, test_mode=True),
-        dict(type='DecordDecode'),
-        dict(type='Resize', scale=(-1, 72)),
-        dict(type='CenterCrop', crop_size=64),
-        dict(type='FormatShape', input_format='NCTHW'),
-        dict(type='PackActionInputs')]
     return dict(batch_size=4, num_workers=0,
                 sampler=dict(type='DefaultSampler', shuffle=False),
                 dataset=dict(type='VideoDataset',
                              ann_file=osp.join(root, f'{split}.txt'),
                              data_prefix=dict(video=osp.join(root, 'videos')),
-                             pipeline=pipeline, test_mode=True))
+                             pipeline=TOY_TEST_PIPELINE, test_mode=True))
 
 
 @pytest.fixture(scope='module')

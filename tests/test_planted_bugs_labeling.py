@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import torch
+from conftest import tiny_adapter_recognizer_cfg
 from mmengine.dataset import pseudo_collate
 
 from dapt_mmaction.datasets.video_io import write_video
@@ -30,22 +31,7 @@ PIPELINE = [
 
 def tiny_recognizer_cfg():
     """A 2-stage R(2+1)D with the adapter: 8-d features, 3 classes."""
-    return dict(
-        type='DAPTRecognizer',
-        backbone=dict(type='R2Plus1DLayers', depth=18, base_channels=4,
-                      num_stages=2, stage_blocks=(1, 1), frozen=True,
-                      pretrained=None,
-                      norm_cfg=dict(type='BN3d', requires_grad=True),
-                      inflate=(1, 1), spatial_strides=(1, 2),
-                      temporal_strides=(1, 2), dilations=(1, 1)),
-        neck=dict(type='ProgressiveAdapterNeck', in_channels=[4, 8],
-                  width=8, num_heads=2, num_temporal_layers=1,
-                  num_frames=FRAMES // 2, out_channels=8),
-        cls_head=dict(type='TimeSformerHead', num_classes=CLASSES,
-                      in_channels=8, average_clips='prob'),
-        data_preprocessor=dict(type='ActionDataPreprocessor',
-                               mean=[128.] * 3, std=[64.] * 3,
-                               format_shape='NCTHW'))
+    return tiny_adapter_recognizer_cfg(FRAMES, CLASSES)
 
 
 def tiny_recognizer(seed):

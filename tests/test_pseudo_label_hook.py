@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from conftest import REPO, free_port
+from conftest import REPO, TOY_TEST_PIPELINE, free_port
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
@@ -22,15 +22,7 @@ from dapt_mmaction.datasets.video_io import write_video
 
 BASE = osp.join(REPO, 'configs', 'sfvda_r2plus1d_toy.py')
 CLASSES = 3
-PIPELINE = [
-    dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=8, num_clips=1, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 72)),
-    dict(type='CenterCrop', crop_size=64),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs'),
-]
+PIPELINE = TOY_TEST_PIPELINE
 
 
 def _env():

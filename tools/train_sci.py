@@ -16,7 +16,7 @@ import os
 import os.path as osp
 import random
 import sys
-from typing import List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
 import cv2
 import numpy as np
@@ -27,8 +27,21 @@ VIDEO_EXTS = ('.mp4', '.avi', '.mkv', '.mov', '.webm', '.m4v', '.mpg',
               '.mpeg', '.wmv', '.flv')
 
 
-def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+def enhancer_training_parser(description: str, batch_size: int,
+                             crop_size: int, lr: float, weight_decay: float,
+                             grad_clip: float) -> argparse.ArgumentParser:
+    """The options that the enhancer-training tools share.
+
+    Args:
+        description (str): The tool's one-line description.
+        batch_size, crop_size, lr, weight_decay, grad_clip: The method's
+            defaults of these options.
+
+    Returns:
+        ArgumentParser: A parser for :func:`parse_checked`; tools add their
+        own options.
+    """
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument('inputs', nargs='+',
                         help='videos, images, folders or list files')
     parser.add_argument('--out', required=True, help='checkpoint to write')
@@ -37,36 +50,49 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         'resolved against')
     parser.add_argument('--steps', type=int, default=1000,
                         help='optimiser steps (default 1000)')
-    parser.add_argument('--batch-size', type=int, default=1,
-                        help='frames per step (SCI: 1); > 1 needs '
-                        '--crop-size or equal-sized frames')
-    parser.add_argument('--crop-size', type=int, default=0,
+    parser.add_argument('--batch-size', type=int, default=batch_size,
+                        help=f'frames per step (default {batch_size}); > 1 '
+                        'needs --crop-size or equal-sized frames')
+    parser.add_argument('--crop-size', type=int, default=crop_size,
                         help='train on random square crops of this size '
-                        '(0: whole frames)')
+                        f'(0: whole frames; default {crop_size})')
     parser.add_argument('--frames-per-video', type=int, default=16,
                         help='frames sampled uniformly from each video')
-    parser.add_argument('--lr', type=float, default=3e-4)
-    parser.add_argument('--weight-decay', type=float, default=3e-4)
-    parser.add_argument('--grad-clip', type=float, default=5.0)
-    parser.add_argument('--stages', type=int, default=3)
-    parser.add_argument('--init', default=None,
-                        help='start from these SCI weights (fine-tuning)')
+    parser.add_argument('--lr', type=float, default=lr)
+    parser.add_argument('--weight-decay', type=float, default=weight_decay)
+    parser.add_argument('--grad-clip', type=float, default=grad_clip)
     parser.add_argument('--device', default='auto',
                         help="'cpu', 'cuda', 'cuda:1', ... (auto: cuda if "
                         'available)')
     parser.add_argument('--num-threads', type=int, default=1,
-                        help='torch CPU threads (0: leave as is); SCI is too '
-                        'small to gain from more, and worker threads do not '
-                        'flush subnormals (10x slower on dark frames)')
+                        help='torch CPU threads (0: leave as is); these nets '
+                        'are too small to gain from more, and worker threads '
+                        'do not flush subnormals (10x slower on dark frames)')
     parser.add_argument('--seed', type=int, default=2)
-    parser.add_argument('--save-interval', type=int, default=0,
-                        help='also write the checkpoint every N steps')
-    parser.add_argument('--no-progress', action='store_true',
-                        help='no tqdm progress bar')
+    return parser
+
+
+def parse_checked(parser: argparse.ArgumentParser,
+                  argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    """Parse ``argv`` and refuse a step or batch count below 1."""
     args = parser.parse_args(argv)
     if args.steps < 1 or args.batch_size < 1:
         parser.error('--steps and --batch-size must be >= 1')
     return args
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    parser = enhancer_training_parser(
+        __doc__.split('\n')[0], batch_size=1, crop_size=0, lr=3e-4,
+        weight_decay=3e-4, grad_clip=5.0)
+    parser.add_argument('--stages', type=int, default=3)
+    parser.add_argument('--init', default=None,
+                        help='start from these SCI weights (fine-tuning)')
+    parser.add_argument('--save-interval', type=int, default=0,
+                        help='also write the checkpoint every N steps')
+    parser.add_argument('--no-progress', action='store_true',
+                        help='no tqdm progress bar')
+    return parse_checked(parser, argv)
 
 
 def _list_file_paths(path: str, root: str) -> List[str]:
@@ -197,29 +223,56 @@ def train(args: argparse.Namespace) -> dict:
     for step in steps:
         x = sample_batch(frames, args.batch_size, args.crop_size, rng)
         losses = model.compute_loss(x.to(device))
-        loss = sum(losses.values())
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), args.grad_clip)
-        optimizer.step()
-        history.append(loss.item())
+        history.append(optimizer_step(model, optimizer, sum(losses.values()),
+                                      args.grad_clip))
         if not args.no_progress:
             steps.set_postfix(loss=f'{history[-1]:.4f}')
         if args.save_interval and (step + 1) % args.save_interval == 0:
             save_checkpoint(model, args.out)
     save_checkpoint(model, args.out)
-    return dict(first_loss=history[0] if history else None,
+    return dict(losses=history,
+                first_loss=history[0] if history else None,
                 last_loss=history[-1] if history else None,
                 num_frames=len(frames), device=device)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> dict:
+def optimizer_step(model: torch.nn.Module, optimizer: torch.optim.Optimizer,
+                   loss: torch.Tensor, grad_clip: float) -> float:
+    """Back-propagate ``loss``, clip the gradient norm and step.
+
+    Returns:
+        float: The loss.
+    """
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+    optimizer.step()
+    return loss.item()
+
+
+def run_tool(parse_args: Callable, train: Callable,
+             argv: Optional[Sequence[str]] = None) -> dict:
+    """The ``main()`` of the enhancer-training tools: parse, train, report.
+
+    Args:
+        parse_args (Callable): The tool's ``argv -> Namespace``.
+        train (Callable): The tool's ``Namespace -> dict`` with ``losses``
+            (one a step), ``num_frames`` and ``device``.
+        argv (Sequence[str], optional): The command line.
+
+    Returns:
+        dict: What ``train`` returned.
+    """
     args = parse_args(argv)
     result = train(args)
+    losses = result['losses']
     print(f'wrote {args.out} ({result["num_frames"]} training frames, '
-          f'loss {result["first_loss"]:.4f} -> {result["last_loss"]:.4f}, '
-          f'{result["device"]})')
+          f'loss {losses[0]:.4f} -> {losses[-1]:.4f}, {result["device"]})')
     return result
+
+
+def main(argv: Optional[Sequence[str]] = None) -> dict:
+    return run_tool(parse_args, train, argv)
 
 
 if __name__ == '__main__':

@@ -19,36 +19,20 @@ from typing import Optional, Sequence
 import torch
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from train_sci import (prepare_run, sample_batch,  # noqa: E402
-                       save_checkpoint)
+from train_sci import (enhancer_training_parser,  # noqa: E402
+                       optimizer_step, parse_checked, prepare_run, run_tool,
+                       sample_batch, save_checkpoint)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('inputs', nargs='+',
-                        help='videos, images, folders or list files')
-    parser.add_argument('--out', required=True, help='checkpoint to write')
-    parser.add_argument('--root', default='',
-                        help='folder that list files are relative to')
-    parser.add_argument('--steps', type=int, default=1000)
-    parser.add_argument('--batch-size', type=int, default=8)
-    parser.add_argument('--crop-size', type=int, default=256,
-                        help='random square crops (0: whole frames)')
-    parser.add_argument('--frames-per-video', type=int, default=16)
-    parser.add_argument('--lr', type=float, default=1e-4)
-    parser.add_argument('--weight-decay', type=float, default=1e-4)
-    parser.add_argument('--grad-clip', type=float, default=0.1)
+    parser = enhancer_training_parser(
+        __doc__.split('\n')[0], batch_size=8, crop_size=256, lr=1e-4,
+        weight_decay=1e-4, grad_clip=0.1)
     parser.add_argument('--exposure', type=float, default=0.6,
                         help='well-exposedness level E')
     parser.add_argument('--init', default=None,
                         help='start from these Zero-DCE weights')
-    parser.add_argument('--device', default='auto')
-    parser.add_argument('--num-threads', type=int, default=1)
-    parser.add_argument('--seed', type=int, default=2)
-    args = parser.parse_args(argv)
-    if args.steps < 1 or args.batch_size < 1:
-        parser.error('--steps and --batch-size must be >= 1')
-    return args
+    return parse_checked(parser, argv)
 
 
 def train(args: argparse.Namespace) -> dict:
@@ -73,22 +57,13 @@ def train(args: argparse.Namespace) -> dict:
         enhanced, curves = model(x)
         loss = sum(zero_dce_losses(x, enhanced, curves,
                                    exposure=args.exposure).values())
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), args.grad_clip)
-        optimizer.step()
-        history.append(loss.item())
+        history.append(optimizer_step(model, optimizer, loss, args.grad_clip))
     save_checkpoint(model, args.out)
     return dict(losses=history, num_frames=len(frames), device=device)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> dict:
-    args = parse_args(argv)
-    result = train(args)
-    print(f'wrote {args.out} ({result["num_frames"]} training frames, loss '
-          f'{result["losses"][0]:.4f} -> {result["losses"][-1]:.4f}, '
-          f'{result["device"]})')
-    return result
+    return run_tool(parse_args, train, argv)
 
 
 if __name__ == '__main__':

@@ -21,14 +21,47 @@ from .base import FrameEnhancer, enhance_clip_torch
 ILLUMINATION_MIN = 1e-4
 
 
-class SCIIlluminationEstimator(nn.Module):
+class SharedBlockNet(nn.Module):
+    """The body of SCI's two networks: ``in_conv``, one residual block
+    ``f + block(f)`` applied ``layers`` times with shared weights,
+    ``out_conv`` (conv C->3, Sigmoid).
+
+    ``blocks`` lists the shared block ``layers`` times, as upstream does, so
+    the state_dict carries the same (aliased) ``blocks.i.*`` keys as the
+    released checkpoints; the block is also registered as ``block_name``.
+
+    Args:
+        in_conv (nn.Module): 3 -> C channels.
+        block_name (str): Upstream's name of the shared block.
+        block (nn.Module): C -> C channels.
+        layers (int): How many times the block is applied.
+        channels (int): Width C of the hidden feature maps.
+    """
+
+    def __init__(self, in_conv: nn.Module, block_name: str, block: nn.Module,
+                 layers: int, channels: int) -> None:
+        super().__init__()
+        self.layers = layers
+        self.in_conv = in_conv
+        setattr(self, block_name, block)
+        self.blocks = nn.ModuleList([block] * layers)
+        self.out_conv = nn.Sequential(
+            nn.Conv2d(channels, 3, 3, stride=1, padding=1), nn.Sigmoid())
+
+    def body(self, x: torch.Tensor) -> torch.Tensor:
+        """Return ``out_conv`` of the features of ``x`` (N x 3 x H x W)."""
+        feat = self.in_conv(x)
+        for block in self.blocks:
+            feat = feat + block(feat)
+        return self.out_conv(feat)
+
+
+class SCIIlluminationEstimator(SharedBlockNet):
     """SCI's illumination estimator (the ``enhance`` part of the network).
 
-    ``in_conv`` (conv 3->C, ReLU), one residual block ``f + ReLU(BN(conv(f)))``
-    applied ``layers`` times with shared weights, ``out_conv`` (conv C->3,
-    Sigmoid); illumination = clamp(out + x, 1e-4, 1). ``blocks`` lists the
-    shared block ``layers`` times, as upstream does, so the state_dict carries
-    the same (aliased) ``blocks.i.*`` keys as the released checkpoints.
+    ``in_conv`` (conv 3->C, ReLU), the shared block ``conv`` (conv, BN,
+    ReLU) as a residual ``layers`` times, ``out_conv`` (conv C->3, Sigmoid);
+    illumination = clamp(out + x, 1e-4, 1).
 
     Args:
         layers (int): How many times the shared block is applied.
@@ -36,27 +69,20 @@ class SCIIlluminationEstimator(nn.Module):
     """
 
     def __init__(self, layers: int = 1, channels: int = 3) -> None:
-        super().__init__()
         if layers < 1 or channels < 1:
             raise ValueError(f'SCI needs layers >= 1 and channels >= 1, got '
                              f'layers={layers}, channels={channels}')
-        self.layers = layers
-        self.channels = channels
-        self.in_conv = nn.Sequential(
+        in_conv = nn.Sequential(
             nn.Conv2d(3, channels, 3, stride=1, padding=1), nn.ReLU())
-        self.conv = nn.Sequential(
+        conv = nn.Sequential(
             nn.Conv2d(channels, channels, 3, stride=1, padding=1),
             nn.BatchNorm2d(channels, eps=1e-5), nn.ReLU())
-        self.blocks = nn.ModuleList([self.conv] * layers)
-        self.out_conv = nn.Sequential(
-            nn.Conv2d(channels, 3, 3, stride=1, padding=1), nn.Sigmoid())
+        super().__init__(in_conv, 'conv', conv, layers, channels)
+        self.channels = channels
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Return the illumination map of ``x`` (N x 3 x H x W)."""
-        feat = self.in_conv(x)
-        for block in self.blocks:
-            feat = feat + block(feat)
-        return torch.clamp(self.out_conv(feat) + x, ILLUMINATION_MIN, 1.0)
+        return torch.clamp(self.body(x) + x, ILLUMINATION_MIN, 1.0)
 
 
 def complete_block_aliases(state: Mapping[str, torch.Tensor], layers: int,

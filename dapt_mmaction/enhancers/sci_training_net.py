@@ -18,7 +18,8 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 
 from dapt_mmaction.checkpoint import load_state_dict_file
-from .sci_net import SCIIlluminationEstimator, complete_block_aliases
+from .sci_net import (SCIIlluminationEstimator, SharedBlockNet,
+                      complete_block_aliases)
 
 #: RGB -> YCbCr (BT.601, [0, 1] inputs), as upstream's SmoothLoss uses it:
 #: ycbcr = rgb_row @ _YCBCR_MATRIX + _YCBCR_BIAS.
@@ -32,13 +33,13 @@ _SMOOTH_OFFSETS = ((1, 0), (0, 1), (1, 1), (1, -1), (2, 0), (0, 2),
                    (2, 1), (2, -1), (1, 2), (1, -2), (2, 2), (2, -2))
 
 
-class SCICalibrator(nn.Module):
+class SCICalibrator(SharedBlockNet):
     """SCI's self-calibration module (training only).
 
-    ``in_conv`` (conv 3->C, BN, ReLU), a residual block of two (conv, BN,
-    ReLU) applied ``layers`` times with shared weights, ``out_conv``
-    (conv C->3, Sigmoid); returns input - out_conv(...). Module names match
-    upstream's, so the ``calibrate.*`` keys of released checkpoints load.
+    ``in_conv`` (conv 3->C, BN, ReLU), the shared block ``convs`` (two conv,
+    BN, ReLU) as a residual ``layers`` times, ``out_conv`` (conv C->3,
+    Sigmoid); returns input - out_conv(...). Module names match upstream's,
+    so the ``calibrate.*`` keys of released checkpoints load.
 
     Args:
         layers (int): Applications of the shared block. Defaults to 3.
@@ -46,26 +47,19 @@ class SCICalibrator(nn.Module):
     """
 
     def __init__(self, layers: int = 3, channels: int = 16) -> None:
-        super().__init__()
-        self.layers = layers
-        self.in_conv = nn.Sequential(
+        in_conv = nn.Sequential(
             nn.Conv2d(3, channels, 3, stride=1, padding=1),
             nn.BatchNorm2d(channels), nn.ReLU())
-        self.convs = nn.Sequential(
+        convs = nn.Sequential(
             nn.Conv2d(channels, channels, 3, stride=1, padding=1),
             nn.BatchNorm2d(channels), nn.ReLU(),
             nn.Conv2d(channels, channels, 3, stride=1, padding=1),
             nn.BatchNorm2d(channels), nn.ReLU())
-        self.blocks = nn.ModuleList([self.convs] * layers)
-        self.out_conv = nn.Sequential(
-            nn.Conv2d(channels, 3, 3, stride=1, padding=1), nn.Sigmoid())
+        super().__init__(in_conv, 'convs', convs, layers, channels)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Return the calibration map x - out_conv(features(x))."""
-        feat = self.in_conv(x)
-        for block in self.blocks:
-            feat = feat + block(feat)
-        return x - self.out_conv(feat)
+        return x - self.body(x)
 
 
 def rgb_to_ycbcr(x: torch.Tensor, upstream_layout: bool) -> torch.Tensor:

@@ -1,8 +1,7 @@
 # DAPT model pieces for TimeSformer (divided space-time, ViT-B/16, 8
-# frames, frozen backbone). The paper gives no temporal depth for this
-# backbone; 6 layers as for the other ViT-B/16.
+# frames, frozen backbone; the adapter of vit_b16_adapter_neck.py).
 # Inherit with `_base_` and use `backbone` / `neck` in the model dict.
-clip_len = 8
+_base_ = ['vit_b16_adapter_neck.py']  # clip_len and neck
 # mmaction2's TimeSformer normalisation (0-255 RGB to [-1, 1]).
 video_norm = dict(mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5])
 
@@ -12,7 +11,7 @@ backbone = dict(
     pretrained='https://download.openmmlab.com/mmaction/v1.0/recognition/'
     'timesformer/timesformer_divST_8xb8-8x32x1-15e_kinetics400-rgb/'
     'timesformer_divST_8xb8-8x32x1-15e_kinetics400-rgb_20220815-a4d0d01f.pth',
-    num_frames=clip_len,
+    num_frames=_base_.clip_len,
     img_size=224,
     patch_size=16,
     embed_dims=768,
@@ -24,18 +23,7 @@ backbone = dict(
     frozen=True)
 # stage 2 fine-tunes the backbone too (at the lr of pretrained parts)
 trainable_backbone = dict(backbone, frozen=False)
-
-neck = dict(
-    type='ProgressiveAdapterNeck',
-    in_channels=768,
-    num_layers=12,
-    width=512,  # as for CLIP; the 768-wide layers are projected
-    num_prompts=2,
-    num_heads=8,
-    num_temporal_layers=6,
-    num_frames=clip_len,
-    frame_shortcut=False,  # eq. 6: f = mean(R), `width` wide
-    zero_init_output=False)
 # the *_dino.py configs' adapter: f = mean_t(embedding) + W_o mean(R)
-shortcut_neck = dict(neck, frame_shortcut=True, zero_init_output=True,
+shortcut_neck = dict(_base_.neck, frame_shortcut=True,
+                     zero_init_output=True,
                      out_channels=768)  # TimeSformer's width
