@@ -2,10 +2,12 @@
 draw, and a tiny real run (tools/train.py and tools/test.py subprocesses)
 that a second invocation keeps instead of rerunning."""
 import importlib.util
+import json
 import os
 import os.path as osp
 
 import numpy as np
+import torch
 import pytest
 
 from dapt_mmaction.toydata.darkbench_data import generate_darkbench
@@ -74,36 +76,6 @@ def test_kshot_list_draws_k_per_class_per_seed(tmp_path):
         bench.kshot_list(str(tmp_path), str(tmp_path / 'x.txt'), 11, 0)
 
 
-def test_tiny_run_writes_table_and_resumes(tmp_path, capsys):
-    data = str(tmp_path / 'data')
-    generate_darkbench(data, seed=1, workers=1, num_frames=8,
-                       actors_per_split=1,
-                       sizes={s: 1 for s in bench.QUICK_SIZES})
-    work = str(tmp_path / 'work')
-    argv = ['--quick', '--data-root', data, '--work-dir', work, '--methods',
-            'source', '--seeds', '0']
-    assert bench.main(argv) == 0
-    result = osp.join(work, 'runs', 'source', 'seed0', 'result.tsv')
-    row = bench.read_result(result)
-    assert row['method'] == 'source' and row['seed'] == 0
-    assert 0 <= row['top1'] <= 1
-    doc = open(osp.join(work, 'darkbench.md')).read()
-    assert 'Smoke run' in doc and f'{100 * row["top1"]:.1f}' in doc
-    assert osp.getsize(osp.join(work, 'darkbench.png')) > 0
-    out = capsys.readouterr().out
-    assert '[1/1] source seed 0: top-1' in out and 'ETA' in out
-    stamp = os.stat(result).st_mtime_ns
-    train_log = osp.join(work, 'source', 'seed0', 'train.log')
-    log_stamp = os.stat(train_log).st_mtime_ns
-    test_log = osp.join(work, 'runs', 'source', 'seed0', 'test.log')
-    test_stamp = os.stat(test_log).st_mtime_ns
-    assert bench.main(argv) == 0  # a second time: kept, nothing rerun
-    assert 'source seed 0: kept' in capsys.readouterr().out
-    assert os.stat(result).st_mtime_ns == stamp
-    assert os.stat(train_log).st_mtime_ns == log_stamp
-    assert os.stat(test_log).st_mtime_ns == test_stamp
-
-
 def test_clip_standardize_gives_every_clip_the_target_statistics():
     from dapt_mmaction.datasets.transforms import ClipStandardize
     rng = np.random.default_rng(0)
@@ -120,3 +92,53 @@ def test_clip_standardize_gives_every_clip_the_target_statistics():
     np.testing.assert_allclose(out, 114.0)
     with pytest.raises(ValueError, match='T x H x W x 3'):
         ClipStandardize().transform(dict(imgs=np.zeros((4, 4, 3))))
+
+
+def test_tiny_run_writes_table_feeds_knn_rows_and_resumes(tmp_path, capsys):
+    """One tiny run: the table, the plot, the progress lines; DAPT stage 1
+    runs once for both kNN rows, which are the hooks' dark_test top-1
+    before and after it; the doc's text outside the generated block
+    survives; a second run keeps every finished run."""
+    data = str(tmp_path / 'data')
+    generate_darkbench(data, seed=1, workers=1, num_frames=8,
+                       actors_per_split=1,
+                       sizes={s: 1 for s in bench.QUICK_SIZES})
+    work, doc = str(tmp_path / 'work'), str(tmp_path / 'bench.md')
+    with open(doc, 'w') as f:
+        f.write(f'# mine\n\nabove\n{bench.DOC_BEGIN}\nold\n{bench.DOC_END}\n'
+                'below\n')
+    argv = ['--quick', '--data-root', data, '--work-dir', work, '--methods',
+            'source', 'knn_source', 'knn_dapt', '--seeds', '0', '--k', '1',
+            '--doc', doc]
+    assert bench.main(argv) == 0
+    result = osp.join(work, 'runs', 'source', 'seed0', 'result.tsv')
+    row = bench.read_result(result)
+    assert row['method'] == 'source' and row['seed'] == 0
+    assert 0 <= row['top1'] <= 1
+    info = json.load(open(osp.join(work, 'stage1', 'dapt', 'seed0',
+                                   'stage1.json')))
+    knn = {m: bench.read_result(osp.join(work, 'runs', m, 'seed0',
+                                         'result.tsv'))['top1']
+           for m in ('knn_source', 'knn_dapt')}
+    assert knn == {'knn_source': info['knn_before'],
+                   'knn_dapt': info['knn_after']}
+    assert 0 < info['teacher_entropy'] <= info['teacher_entropy_max'] + 1e-6
+    assert 1 <= info['teacher_distinct_argmax']
+    # what the DAPT row's fine-tune loads over the source model
+    encoder = torch.load(info['encoder'], weights_only=True)['state_dict']
+    assert any(k.startswith('neck.') for k in encoder)
+    text = open(doc).read()
+    assert text.startswith('# mine\n\nabove\n') and text.endswith('below\n')
+    assert 'Smoke run' in text and f'{100 * row["top1"]:.1f}' in text
+    assert 'old' not in text and '| knn_dapt |' in text
+    assert 'collapse signals' in text
+    assert osp.getsize(osp.join(work, 'darkbench.png')) > 0
+    out = capsys.readouterr().out
+    assert '[1/3] source seed 0: top-1' in out and 'ETA' in out
+    logs = [result, osp.join(work, 'source', 'seed0', 'train.log'),
+            osp.join(work, 'runs', 'source', 'seed0', 'test.log'),
+            osp.join(work, 'stage1', 'dapt', 'seed0', 'train.log')]
+    stamps = [os.stat(p).st_mtime_ns for p in logs]
+    assert bench.main(argv) == 0  # a second time: kept, nothing rerun
+    assert 'source seed 0: kept' in capsys.readouterr().out
+    assert [os.stat(p).st_mtime_ns for p in logs] == stamps

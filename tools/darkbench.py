@@ -51,7 +51,22 @@ METHODS = {
     'normalise': 'normalise-only control: per-clip standardisation, '
                  'trained on bright',
     'finetune': 'plain fine-tune of the source on the k dark labels',
+    'dapt': 'DAPT (paper recipe) stage 1 on the pool, then the fine-tune',
+    'dapt_dino': 'DAPT with DINO\'s loss options and crops, then the '
+                 'fine-tune',
+    'sfvda': 'source-free: pseudo-labels on the pool, no dark labels',
+    'sfvda_dapt': 'source-free from the DAPT (paper) encoder',
+    'dlkdd': 'DL-KDD: teacher on Zero-DCE clips, student on dark clips',
+    'dlkdd_sci': 'DL-KDD with an SCI teacher instead of Zero-DCE',
+    'knn_source': 'kNN (k-shot bank) on the source model\'s features',
+    'knn_dapt': 'kNN on the DAPT (paper) stage-1 encoder\'s features',
+    'knn_dapt_dino': 'kNN on the DAPT (DINO options) encoder\'s features',
 }
+#: stage-1 variant -> its config; the kNN rows read their stage-1 run
+STAGE1 = {'dapt': 'dapt_stage1_toy.py', 'dapt_dino': 'dapt_stage1_dino_toy.py'}
+#: the collapse signals of stage 1 (DAPTDistillLoss's logged scalars)
+STAGE1_SIGNALS = ('teacher_entropy', 'teacher_batch_entropy',
+                  'teacher_distinct_argmax', 'teacher_entropy_max')
 REFERENCE = 'finetune'
 RESULT_FIELDS = ('method', 'seed', 'top1', 'val_top1', 'seconds')
 QUICK_SIZES = dict(bright_train=3, bright_test=1, dark_pool=1, dark_train=2,
@@ -164,15 +179,31 @@ class Bench:
         if code:
             raise RuntimeError(f'{cmd[1]} failed (exit {code}); see {log}')
 
-    def _epochs(self, default: int) -> List[str]:
+    def _epochs(self, default: int, val: bool = True) -> List[str]:
+        """Epoch options of a supervised run (one cosine scheduler)."""
         epochs = 1 if self.args.quick else (self.args.epochs or default)
+        val_interval = max(1, epochs // 4) if val else epochs + 1
         return [f'train_cfg.max_epochs={epochs}',
-                f'train_cfg.val_interval={max(1, epochs // 4)}',
+                f'train_cfg.val_interval={val_interval}',
                 f'param_scheduler.0.T_max={epochs}']
 
+    def _stage1_epochs(self) -> List[str]:
+        """Epoch options of stage 1 (warm-up epoch + cosine, kNN hooks)."""
+        epochs = 2 if self.args.quick else (self.args.stage1_epochs or 10)
+        return [f'train_cfg.max_epochs={epochs}',
+                f'param_scheduler.1.T_max={epochs - 1}',
+                f'param_scheduler.1.end={epochs}',
+                f'default_hooks.checkpoint.interval={epochs}',
+                f'custom_hooks.2.interval={epochs}']
+
     def train(self, config: str, work_dir: str, seed: int,
-              options: List[str], default_epochs: int) -> tuple:
-        """tools/train.py; returns (best checkpoint, its val top-1)."""
+              options: List[str], epochs: List[str],
+              select: str = 'best') -> tuple:
+        """tools/train.py; returns (checkpoint, its val top-1).
+
+        ``select='best'``: the best val epoch's checkpoint; ``'last'``: the
+        last epoch's (runs that may not look at target labels), val nan.
+        """
         done = osp.join(work_dir, 'done.json')
         if osp.isfile(done):
             with open(done) as f:
@@ -182,16 +213,21 @@ class Bench:
                osp.join(CONFIGS, config), '--work-dir', work_dir,
                '--seed', str(seed), '--cfg-options',
                'default_hooks.checkpoint.max_keep_ckpts=1',
-               'default_hooks.logger.interval=50',
-               *self._epochs(default_epochs), *options]
+               'default_hooks.logger.interval=10', *epochs, *options]
         self._call(cmd, osp.join(work_dir, 'train.log'))
-        best = sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))
-        if not best:
-            raise RuntimeError(f'no best_*.pth in {work_dir}')
-        val = self._last_metric(work_dir, best_of='val')
-        atomic_write_text(done, json.dumps(dict(checkpoint=best[-1],
+        if select == 'best':
+            found = glob.glob(osp.join(work_dir, 'best_*.pth'))
+            val = self._last_metric(work_dir, best_of='val')
+        else:
+            found = glob.glob(osp.join(work_dir, 'epoch_*.pth'))
+            val = float('nan')
+        if not found:
+            raise RuntimeError(f'no {select} checkpoint in {work_dir}')
+        ckpt = max(found, key=lambda p: int(
+            p.rsplit('_', 1)[1].split('.')[0]))
+        atomic_write_text(done, json.dumps(dict(checkpoint=ckpt,
                                                 val_top1=val)) + '\n')
-        return best[-1], val
+        return ckpt, val
 
     @staticmethod
     def _last_metric(work_dir: str, best_of: Optional[str] = None) -> float:
@@ -228,54 +264,185 @@ class Bench:
 
     def source_model(self, seed: int) -> tuple:
         """The seed's source model (trained once, shared by the methods)."""
-        return self.train('r3dtiny_bright_toy.py',
+        return self.train('r2plus1d_bright_toy.py',
                           osp.join(self.work, 'source', f'seed{seed}'), seed,
                           data_options(self.data, 'bright_train',
-                                       'bright_test'), default_epochs=20)
+                                       'bright_test'), self._epochs(30))
 
-    def sci_model(self, seed: int) -> str:
-        out = osp.join(self.work, 'sci', f'seed{seed}', 'sci.pt')
+    def _enhancer_model(self, tool: str, name: str, seed: int) -> str:
+        """tools/train_sci.py or train_zerodce.py on the dark pool, seeded."""
+        out = osp.join(self.work, name, f'seed{seed}', f'{name}.pth')
         if not osp.isfile(out):
-            steps = 5 if self.args.quick else self.args.sci_steps
-            self._call([self.python, osp.join(REPO, 'tools', 'train_sci.py'),
+            steps = 5 if self.args.quick else self.args.enhancer_steps
+            self._call([self.python, osp.join(REPO, 'tools', tool),
                         osp.join(self.data, 'dark_pool.txt'), '--root',
                         osp.join(self.data, 'videos'), '--out', out,
                         '--steps', str(steps), '--seed', str(seed),
-                        '--crop-size', '64', '--no-progress'],
-                       osp.join(osp.dirname(out), 'train_sci.log'))
+                        '--crop-size', '64',
+                        *(['--no-progress'] if tool == 'train_sci.py'
+                          else [])],
+                       osp.join(osp.dirname(out), f'{name}.log'))
         return out
+
+    def sci_model(self, seed: int) -> str:
+        return self._enhancer_model('train_sci.py', 'sci', seed)
+
+    def zerodce_model(self, seed: int) -> str:
+        return self._enhancer_model('train_zerodce.py', 'zerodce', seed)
+
+    def kshot(self, seed: int) -> str:
+        """The seed's k labeled dark clips per class (one list per seed)."""
+        out = osp.join(self.work, 'kshot', f'seed{seed}.txt')
+        if not osp.isfile(out):
+            kshot_list(self.data, out, self.args.k, seed)
+        return out
+
+    def stage1(self, variant: str, seed: int) -> dict:
+        """DAPT stage 1 of one variant (``STAGE1``), trained once per seed.
+
+        Returns:
+            dict: ``encoder`` (the exported teacher), ``knn`` (top-1 on
+            dark_test of the source features before and the encoder's
+            after, fractions) and the last epoch's collapse signals.
+        """
+        work = osp.join(self.work, 'stage1', variant, f'seed{seed}')
+        info_path = osp.join(work, 'stage1.json')
+        if osp.isfile(info_path):
+            with open(info_path) as f:
+                return json.load(f)
+        source, _ = self.source_model(seed)
+        ckpt, _ = self.train(STAGE1[variant], work, seed, [
+            f'load_from={source}',
+            f'train_dataloader.dataset.pipeline.0.enhancer.checkpoint='
+            f'{self.sci_model(seed)}',
+            *self._stage1_data(seed)], self._stage1_epochs(), select='last')
+        encoder = osp.join(work, 'dapt_encoder.pth')
+        self._call([self.python, osp.join(REPO, 'tools',
+                                          'export_dapt_encoder.py'),
+                    ckpt, encoder], osp.join(work, 'export.log'))
+        records = read_scalars(work)
+        knn = [r['knn_test/top1'] / 100 for r in records
+               if 'knn_test/top1' in r]
+        if len(knn) < 2:
+            raise RuntimeError(f'{work}: expected knn_test/top1 before and '
+                               f'after stage 1, found {knn}')
+        train = [r for r in records if 'teacher_entropy' in r]
+        last = train[-max(1, len(train) // self._last_epoch_of(work)):]
+        info = dict(encoder=encoder, knn_before=knn[0], knn_after=knn[-1],
+                    **{k: float(np.mean([r[k] for r in last]))
+                       for k in STAGE1_SIGNALS})
+        atomic_write_text(info_path, json.dumps(info) + '\n')
+        return info
+
+    @staticmethod
+    def _last_epoch_of(work: str) -> int:
+        found = glob.glob(osp.join(work, 'epoch_*.pth'))
+        return max(int(p.rsplit('_', 1)[1].split('.')[0]) for p in found)
+
+    def _stage1_data(self, seed: int) -> List[str]:
+        """Stage-1 lists: the pool to train on, the k-shot bank for kNN."""
+        videos = osp.join(self.data, 'videos')
+        opts = [f'train_dataloader.dataset.ann_file='
+                f'{osp.join(self.data, "dark_pool.txt")}',
+                f'train_dataloader.dataset.data_prefix.video={videos}']
+        for i, query in ((1, 'dark_val'), (2, 'dark_test')):
+            for loader, ann in (('memory', self.kshot(seed)),
+                                ('query', osp.join(self.data,
+                                                   f'{query}.txt'))):
+                key = f'custom_hooks.{i}.{loader}_dataloader.dataset'
+                opts += [f'{key}.ann_file={ann}',
+                         f'{key}.data_prefix.video={videos}']
+        return opts
+
+    def finetune(self, run_dir: str, seed: int, config: str,
+                 init: List[str], select: str = 'best',
+                 extra: Sequence[str] = ()) -> tuple:
+        """Train ``config`` from ``init`` (checkpoints loaded in order into
+        ``model.init_cfg``) and test it; returns (top1, val_top1)."""
+        options = [f'model.init_cfg.{i}.checkpoint={c}'
+                   for i, c in enumerate(init)] + list(extra)
+        if select == 'best':
+            options += data_options(self.data, self.kshot(seed), 'dark_val')
+            epochs = self._epochs(30)
+        else:  # source-free: the unlabeled pool, no validation
+            options += data_options(self.data, 'dark_pool')
+            epochs = self._epochs(15, val=False)
+        ckpt, val = self.train(config, osp.join(run_dir, 'train'), seed,
+                               options, epochs, select=select)
+        return self.test(config, ckpt, run_dir, list(extra)), val
 
     # methods ----------------------------------------------------------------
     def run_method(self, method: str, seed: int, run_dir: str) -> tuple:
         """Run one method for one seed; returns (top1, val_top1)."""
         source, source_val = self.source_model(seed)
+        nan = float('nan')
         if method == 'source':
-            return self.test('r3dtiny_bright_toy.py', source, run_dir,
+            return self.test('r2plus1d_bright_toy.py', source, run_dir,
                              []), source_val
         if method == 'source_gamma':
-            return self.test('r3dtiny_gamma_test_toy.py', source, run_dir,
-                             []), float('nan')
+            return self.test('r2plus1d_gamma_test_toy.py', source, run_dir,
+                             []), nan
         if method == 'source_sci':
-            sci = self.sci_model(seed)
-            return self.test('r3dtiny_sci_test_toy.py', source, run_dir, [
-                f'test_dataloader.dataset.pipeline.3.checkpoint={sci}'
-            ]), float('nan')
+            return self.test('r2plus1d_sci_test_toy.py', source, run_dir, [
+                'test_dataloader.dataset.pipeline.3.checkpoint='
+                f'{self.sci_model(seed)}']), nan
         if method == 'normalise':
             ckpt, val = self.train(
-                'r3dtiny_standardize_toy.py', osp.join(run_dir, 'train'),
+                'r2plus1d_standardize_toy.py', osp.join(run_dir, 'train'),
                 seed, data_options(self.data, 'bright_train', 'bright_test'),
-                default_epochs=20)
-            return self.test('r3dtiny_standardize_toy.py', ckpt, run_dir,
+                self._epochs(30))
+            return self.test('r2plus1d_standardize_toy.py', ckpt, run_dir,
                              []), val
         if method == 'finetune':
-            shots = kshot_list(self.data, osp.join(run_dir, 'kshot.txt'),
-                               self.args.k, seed)
-            ckpt, val = self.train(
-                'r3dtiny_finetune_toy.py', osp.join(run_dir, 'train'), seed,
-                data_options(self.data, shots, 'dark_val') +
-                [f'load_from={source}'], default_epochs=30)
-            return self.test('r3dtiny_finetune_toy.py', ckpt, run_dir,
-                             []), val
+            return self.finetune(run_dir, seed, 'r2plus1d_finetune_toy.py',
+                                 [source])
+        if method in STAGE1:
+            encoder = self.stage1(method, seed)['encoder']
+            return self.finetune(run_dir, seed, 'dapt_finetune_toy.py',
+                                 [source, encoder])
+        if method.startswith('knn_'):
+            variant = 'dapt' if method == 'knn_source' else method[4:]
+            info = self.stage1(variant, seed)
+            return info['knn_before' if method == 'knn_source' else
+                        'knn_after'], nan
+        if method in ('sfvda', 'sfvda_dapt'):
+            labeler = [f'custom_hooks.0.labeler.checkpoints={source}',
+                       f'custom_hooks.0.pipeline.3.checkpoint='
+                       f'{self.sci_model(seed)}']
+            init = [source] + ([self.stage1('dapt', seed)['encoder']]
+                               if method == 'sfvda_dapt' else [])
+            return self.finetune(run_dir, seed, f'{method}_toy.py', init,
+                                 select='last', extra=labeler)
+        if method in ('dlkdd', 'dlkdd_sci'):
+            if method == 'dlkdd':
+                enhancer = dict(type='ZeroDCEEnhance',
+                                checkpoint=self.zerodce_model(seed))
+            else:
+                enhancer = dict(type='SCIEnhance',
+                                checkpoint=self.sci_model(seed))
+            teacher_enh = [f'{loader}_dataloader.dataset.pipeline.3.{k}={v}'
+                           for loader in ('train', 'val', 'test')
+                           for k, v in enhancer.items()]
+            teacher_top1, _ = self.finetune(
+                osp.join(run_dir, 'teacher'), seed, 'dlkdd_teacher_toy.py',
+                [source], extra=teacher_enh)
+            with open(osp.join(run_dir, 'teacher', 'train',
+                               'done.json')) as f:
+                teacher = json.load(f)['checkpoint']
+            student_opts = [
+                f'model.teacher_checkpoint={teacher}',
+                *[f'train_dataloader.dataset.pipeline.0.enhancer.{k}={v}'
+                  for k, v in enhancer.items()]]
+            options = [f'model.student.init_cfg.0.checkpoint={source}',
+                       *student_opts, *data_options(
+                           self.data, self.kshot(seed), 'dark_val')]
+            ckpt, val = self.train('dlkdd_student_toy.py',
+                                   osp.join(run_dir, 'train'), seed,
+                                   options, self._epochs(30))
+            print(f'    {method} seed {seed}: teacher top-1 on enhanced '
+                  f'dark_test {teacher_top1:.2%}', flush=True)
+            return self.test('dlkdd_student_toy.py', ckpt, run_dir,
+                             student_opts), val
         raise ValueError(f'unknown DarkBench method {method!r}; expected one '
                          f'of {list(METHODS)}')
 
@@ -311,6 +478,16 @@ class Bench:
                   f'{time.time() - start:.0f} s, ETA {eta:.0f} s; '
                   f'{osp.dirname(path)}', flush=True)
         return results
+
+
+def read_scalars(work_dir: str) -> List[dict]:
+    """The records of the newest ``vis_data/scalars.json`` of a run."""
+    logs = sorted(glob.glob(osp.join(work_dir, '*/vis_data/scalars.json')),
+                  key=osp.getmtime)
+    if not logs:
+        raise RuntimeError(f'no scalars.json under {work_dir}')
+    with open(logs[-1]) as f:
+        return [json.loads(line) for line in f if line.strip()]
 
 
 def write_results(path: str, rows: List[dict]) -> None:
@@ -353,17 +530,26 @@ def _pct(x: float) -> str:
     return 'n/a' if np.isnan(x) else f'{100 * x:.1f}'
 
 
+DOC_BEGIN = '<!-- darkbench.py: generated from here -->'
+DOC_END = '<!-- darkbench.py: to here -->'
+
+
 def write_doc(path: str, rows: List[dict], args: argparse.Namespace,
-              command: str, seconds: float) -> None:
-    """docs/darkbench.md: the table, the machine, the command, the date."""
-    lines = ['# DarkBench results', '']
+              command: str, seconds: float,
+              signals: Optional[List[dict]] = None) -> None:
+    """The table, the machine, the command and the date into --doc.
+
+    Only the part between ``DOC_BEGIN`` and ``DOC_END`` is replaced; the
+    rest of an existing file (what each row runs, conclusions) is kept.
+    """
+    lines = [DOC_BEGIN, '']
     if args.quick:
         lines += ['**Smoke run (`--quick`): tiny data, 1 epoch; these '
                   'numbers are not results.**', '']
     lines += [
         f'- command: `{command}`',
         f'- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; wall '
-        f'{seconds:.0f} s',
+        f'{seconds:.0f} s (this invocation; finished runs are kept)',
         f'- machine: {platform.node()} ({platform.machine()}, '
         f'{os.cpu_count()} CPUs, {platform.system()} {platform.release()}), '
         f'python {platform.python_version()}',
@@ -380,10 +566,35 @@ def write_doc(path: str, rows: List[dict], args: argparse.Namespace,
             f'{_pct(r["mean"])} | [{_pct(r["low"])}, {_pct(r["high"])}] | '
             f'{_pct(r["diff"])} | [{_pct(r["diff_low"])}, '
             f'{_pct(r["diff_high"])}] |')
+    if signals:
+        lines += ['', 'Stage-1 collapse signals, the last epoch\'s mean '
+                  '(uniform: teacher entropy = its maximum log K; one mode: '
+                  'batch-mean entropy -> 0 and 1 distinct argmax per batch):',
+                  '', '| stage 1 | seed | teacher entropy | batch-mean '
+                  'entropy | distinct argmax | log K |', '|---|---|---|---|'
+                  '---|---|']
+        for r in signals:
+            lines.append(
+                f'| {r["variant"]} | {r["seed"]} | '
+                f'{r["teacher_entropy"]:.2f} | '
+                f'{r["teacher_batch_entropy"]:.2f} | '
+                f'{r["teacher_distinct_argmax"]:.1f} | '
+                f'{r["teacher_entropy_max"]:.2f} |')
     lines += ['', f'Plot: `{osp.basename(args.plot)}`; per-run TSVs under '
-              f'`{args.work_dir}/runs/`.', '']
+              f'`{args.work_dir}/runs/`.', '', DOC_END]
+    text = '\n'.join(lines) + '\n'
+    if osp.isfile(path):
+        with open(path) as f:
+            old = f.read()
+        if DOC_BEGIN in old and DOC_END in old:
+            text = old[:old.index(DOC_BEGIN)] + text + \
+                old[old.index(DOC_END) + len(DOC_END) + 1:]
+        elif not args.quick:
+            text = '# DarkBench results\n\n' + text
+    else:
+        text = '# DarkBench results\n\n' + text
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    atomic_write_text(path, '\n'.join(lines))
+    atomic_write_text(path, text)
 
 
 def write_plot(path: str, rows: List[dict], title: str) -> None:
@@ -424,7 +635,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='labeled dark clips per class (default 5)')
     parser.add_argument('--epochs', type=int, default=None,
                         help='override every training run\'s epochs')
-    parser.add_argument('--sci-steps', type=int, default=300)
+    parser.add_argument('--stage1-epochs', type=int, default=None,
+                        help='DAPT stage-1 epochs (default 10)')
+    parser.add_argument('--enhancer-steps', type=int, default=300,
+                        help='SCI / Zero-DCE training steps on the pool')
     parser.add_argument('--workers', type=int, default=2,
                         help='processes generating the data')
     parser.add_argument('--doc', default=None,
@@ -488,7 +702,11 @@ def main(argv=None) -> int:
         atomic_write_text(osp.join(bench.work, 'summary.tsv'), ''.join(
             '\t'.join(map(str, r)) + '\n'
             for r in [list(rows[0])] + [list(r.values()) for r in rows]))
-    write_doc(args.doc, rows, args, command, time.time() - start)
+    signals = [dict(variant=v, seed=s, **bench.stage1(v, s))
+               for v in STAGE1 for s in args.seeds
+               if osp.isfile(osp.join(bench.work, 'stage1', v, f'seed{s}',
+                                      'stage1.json'))]
+    write_doc(args.doc, rows, args, command, time.time() - start, signals)
     write_plot(args.plot, rows, 'DarkBench' + (' (smoke run)' if args.quick
                                                else ''))
     for r in rows:

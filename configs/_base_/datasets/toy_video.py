@@ -2,16 +2,17 @@
 # video, single view. Train on one domain, test on the other with
 #   --cfg-options test_dataloader.dataset.ann_file=data/toy/dark_test.txt
 # The toy classes are directions of motion: no horizontal flips here.
+_base_ = ['toy_test_pipeline.py']
 dataset_type = 'VideoDataset'
 data_root = 'data/toy'
 video_root = f'{data_root}/videos'
 train_domain = 'bright'
 test_domain = 'dark'
 # 8 frames spread uniformly over the clip, as the multi-view stage-1 data
-num_frames = 8  # not clip_len: model pieces define that name
-crop_size = 64
+num_frames = _base_.toy_num_frames  # not clip_len: model pieces use it
+crop_size = _base_.toy_crop_size
 
-file_client_args = dict(io_backend='disk')
+file_client_args = _base_.file_client_args
 train_pipeline = [
     dict(type='DecordInit', **file_client_args),
     dict(type='UniformSample', clip_len=num_frames, num_clips=1),
@@ -21,16 +22,7 @@ train_pipeline = [
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs'),
 ]
-test_pipeline = [
-    dict(type='DecordInit', **file_client_args),
-    dict(type='UniformSample', clip_len=num_frames, num_clips=1,
-         test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 72)),
-    dict(type='CenterCrop', crop_size=crop_size),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs'),
-]
+test_pipeline = _base_.toy_test_pipeline
 
 train_dataloader = dict(
     batch_size=8, num_workers=1, persistent_workers=True,

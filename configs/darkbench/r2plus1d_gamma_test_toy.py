@@ -1,7 +1,7 @@
 # DarkBench: the source model tested on gamma-corrected dark clips
 # (GammaEnhance after decoding; nothing is trained).
-#   python tools/test.py configs/darkbench/r3dtiny_gamma_test_toy.py SOURCE.pth
-_base_ = ['r3dtiny_bright_toy.py']
+#   python tools/test.py configs/darkbench/r2plus1d_gamma_test_toy.py SOURCE.pth
+_base_ = ['r2plus1d_bright_toy.py']
 
 # after DecordDecode (index 2)
 test_pipeline = _base_.test_pipeline[:3] + [dict(type='GammaEnhance',

@@ -1,8 +1,8 @@
 # DarkBench's normalise-only control: the source model trained and tested
 # with every clip standardised (ClipStandardize: one per-channel mean and
 # std per clip), no enhancement and no dark labels.
-#   python tools/train.py configs/darkbench/r3dtiny_standardize_toy.py
-_base_ = ['r3dtiny_bright_toy.py']
+#   python tools/train.py configs/darkbench/r2plus1d_standardize_toy.py
+_base_ = ['r2plus1d_bright_toy.py']
 
 standardize = dict(type='ClipStandardize')
 # before FormatShape and PackActionInputs

@@ -3,8 +3,8 @@
 # its checkpoint as test_dataloader.dataset.pipeline.3.checkpoint).
 #   python tools/train_sci.py data/darkbench/dark_pool.txt \
 #       --root data/darkbench/videos --out work_dirs/darkbench/sci.pt
-#   python tools/test.py configs/darkbench/r3dtiny_sci_test_toy.py SOURCE.pth
-_base_ = ['r3dtiny_bright_toy.py']
+#   python tools/test.py configs/darkbench/r2plus1d_sci_test_toy.py SOURCE.pth
+_base_ = ['r2plus1d_bright_toy.py']
 
 sci_checkpoint = 'work_dirs/darkbench/sci.pt'
 test_pipeline = _base_.test_pipeline[:3] + [dict(
