@@ -26,6 +26,7 @@ import os
 import os.path as osp
 import platform
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -209,6 +210,8 @@ class Bench:
             with open(done) as f:
                 info = json.load(f)
             return info['checkpoint'], info['val_top1']
+        if osp.isdir(work_dir):  # an interrupted run: its checkpoints would
+            shutil.rmtree(work_dir)  # compete with the new run's
         cmd = [self.python, osp.join(REPO, 'tools', 'train.py'),
                osp.join(CONFIGS, config), '--work-dir', work_dir,
                '--seed', str(seed), '--cfg-options',
