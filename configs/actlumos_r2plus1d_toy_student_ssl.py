@@ -3,7 +3,7 @@
 # of a video at different times, InfoNCE). No validation.
 #   python tools/train.py configs/actlumos_r2plus1d_toy_student_ssl.py
 _base_ = ['actlumos_r2plus1d_toy_teacher.py']
-model = _base_.actlumos_ssl
+model = dict(_base_.actlumos_ssl, _delete_=True)
 ssl_pipeline = [
     dict(type='TemporalPairViews', clip_len=8, crop_size=64,
          area_range=(0.4, 1.0), flip_ratio=0.0),

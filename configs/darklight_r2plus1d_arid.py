@@ -4,7 +4,7 @@
 # AdamW 1e-5, weight decay 1e-3. Both streams at test time.
 #   tools/dist_train.sh configs/darklight_r2plus1d_arid.py 8
 _base_ = ['actlumos_r2plus1d_arid_teacher.py']
-model = _base_.darklight
+model = dict(_base_.darklight, _delete_=True)
 train_dataloader = dict(dataset=dict(pipeline=_base_.darklight_train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=_base_.darklight_test_pipeline))
 test_dataloader = dict(dataset=dict(pipeline=_base_.darklight_test_pipeline))

@@ -2,7 +2,7 @@
 # the one-layer BERT; both streams at test time.
 #   python tools/train.py configs/darklight_r2plus1d_toy.py
 _base_ = ['actlumos_r2plus1d_toy_teacher.py']
-model = _base_.darklight
+model = dict(_base_.darklight, _delete_=True)
 _gamma = dict(type='GammaEnhance', gamma=1.8)
 train_dataloader = dict(dataset=dict(pipeline=[
     dict(_base_.pair_train_pipeline[0], enhancer=_gamma),
