@@ -33,12 +33,12 @@ def test_gaussian_blur_matches_a_direct_convolution():
     ours = gaussian_blur(img, 2.0)[0, 0].numpy()
     ref = gaussian_filter(img[0, 0].numpy(), 2.0, mode='nearest',
                           truncate=3.0)
-    assert np.abs(ours - ref).max() < 1e-3
+    assert np.abs(ours - ref).max() < 1e-9  # the exact path
     # the large surround is blurred on a shrunk frame: still close
     big = torch.rand(1, 1, 64, 64, dtype=torch.float64)
     ours = gaussian_blur(big, 12.0)[0, 0].numpy()
     ref = gaussian_filter(big[0, 0].numpy(), 12.0, mode='nearest')
-    assert np.abs(ours - ref).max() < 0.005
+    assert np.abs(ours - ref).max() < 0.02  # white noise: the worst case
 
 
 def test_retinex_removes_the_illumination_and_keeps_uint8():

@@ -9,39 +9,68 @@ from mmaction.registry import MODELS
 from .base import FrameEnhancer
 
 
+def _shrunk_with_border(images: torch.Tensor, factor: int,
+                        border: int) -> torch.Tensor:
+    """Box averages (``factor`` x ``factor``) of ``images`` padded with
+    replicated borders, plus ``border`` boxes of that padding on each side.
+
+    A box outside the frame holds copies of one edge row (or column, or the
+    corner pixel), so its average is that row's box average along the edge:
+    computed from the edge itself, never from a padded full-size frame.
+    """
+    height, width = images.shape[-2:]
+    # whole boxes: replicate up to a multiple of the factor first
+    images = F.pad(images, (0, -width % factor, 0, -height % factor),
+                   mode='replicate')
+    core = F.avg_pool2d(images, factor)
+    top = F.avg_pool2d(images[..., :1, :], (1, factor))
+    bottom = F.avg_pool2d(images[..., -1:, :], (1, factor))
+    left = F.avg_pool2d(images[..., :, :1], (factor, 1))
+    right = F.avg_pool2d(images[..., :, -1:], (factor, 1))
+    rows = torch.cat([top.expand(-1, -1, border, -1), core,
+                      bottom.expand(-1, -1, border, -1)], dim=-2)
+
+    def column(edge, first, last):
+        return torch.cat([first.expand(-1, -1, border, -1), edge,
+                          last.expand(-1, -1, border, -1)], dim=-2)
+
+    lefts = column(left, images[..., :1, :1], images[..., -1:, :1])
+    rights = column(right, images[..., :1, -1:], images[..., -1:, -1:])
+    return torch.cat([lefts.expand(-1, -1, -1, border), rows,
+                      rights.expand(-1, -1, -1, border)], dim=-1)
+
+
 def gaussian_blur(images: torch.Tensor, sigma: float) -> torch.Tensor:
     """Separable Gaussian blur of ``N x C x H x W`` with replicated borders.
 
     Large sigmas (Retinex's surround of up to a quarter of the frame) are
-    blurred on the frame padded by 3 sigma and shrunk (box average) so that
-    the remaining sigma is about 4 pixels, then resized back and cropped:
-    the surround is smooth, so this stays within a few per cent of the
-    exact blur and costs the same for any sigma.
+    blurred on box averages of the replicate-padded frame, shrunk so that
+    the remaining sigma is about 4 pixels, then resized back: the surround
+    is smooth, so this stays within 2 % of the value range of the exact
+    blur even on white noise (tested against scipy), at a cost that does
+    not grow with sigma.
     """
     height, width = images.shape[-2:]
     factor = max(1, int(sigma // 4))
-    pad = 0
-    if factor > 1:
-        pad = math.ceil(3 * sigma / factor) * factor  # whole boxes
-        images = F.avg_pool2d(F.pad(images, (pad, ) * 4, mode='replicate'),
-                              factor)
     s = sigma / factor
     radius = max(1, math.ceil(3 * s))
+    if factor > 1:
+        padded = _shrunk_with_border(images, factor, radius)
+    else:
+        padded = F.pad(images, (radius, ) * 4, mode='replicate')
     taps = torch.arange(-radius, radius + 1, dtype=images.dtype,
                         device=images.device)
     kernel = torch.exp(-0.5 * (taps / s) ** 2)
     kernel = kernel / kernel.sum()
     channels = images.shape[1]
-    out = F.pad(images, (radius, radius, 0, 0), mode='replicate')
-    out = F.conv2d(out, kernel.view(1, 1, 1, -1).expand(channels, 1, 1, -1),
+    out = F.conv2d(padded,
+                   kernel.view(1, 1, 1, -1).expand(channels, 1, 1, -1),
                    groups=channels)
-    out = F.pad(out, (0, 0, radius, radius), mode='replicate')
     out = F.conv2d(out, kernel.view(1, 1, -1, 1).expand(channels, 1, -1, 1),
                    groups=channels)
     if factor > 1:
         out = F.interpolate(out, scale_factor=factor, mode='bilinear',
-                            align_corners=False)
-        out = out[..., pad:pad + height, pad:pad + width]
+                            align_corners=False)[..., :height, :width]
     return out
 
 
