@@ -39,10 +39,10 @@ from mmengine.registry import DefaultScope
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from _timing import (Figures, add_json_flag, interleave,  # noqa: E402
                      quiet, text_stream)
+from bench_dlkdd import make_batches  # noqa: E402  (the same clip pairs)
 
 import dapt_mmaction  # noqa: F401,E402  (stack fixes, registration)
 from mmaction.registry import MODELS  # noqa: E402
-from mmaction.structures import ActionDataSample  # noqa: E402
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SETUPS = {
@@ -67,24 +67,6 @@ def build_models(model_file: str, frames: int):
     student = MODELS.build(student_cfg)
     student.backbone.load_state_dict(teacher.backbone.state_dict())
     return teacher.train(), student.train()
-
-
-def make_batches(clips: int, frames: int, size: int, classes: int):
-    """The packed dark + enhanced batch and the dark-only batch."""
-    g = torch.Generator().manual_seed(0)
-    dark = [torch.randint(0, 60, (3, frames, size, size), generator=g,
-                          dtype=torch.uint8) for _ in range(clips)]
-
-    def samples():
-        return [ActionDataSample().set_gt_label(i % classes)
-                for i in range(clips)]
-
-    pair = dict(inputs=dict(original=dark,
-                            enhanced=[(c.int() * 3).clamp(0, 255).byte()
-                                      for c in dark]),
-                data_samples=samples())
-    single = dict(inputs=[c[None] for c in dark], data_samples=samples())
-    return pair, single
 
 
 def run_setup(name: str, rounds: int, frames: int, figures: Figures, out):
@@ -132,7 +114,9 @@ def main(argv=None) -> None:
     parser.add_argument('--rounds', type=int, default=7)
     parser.add_argument('--frames', type=int, default=None,
                         help='frames per clip (default: the setup\'s)')
-    parser.add_argument('--threads', type=int, default=2)
+    # one thread: on a shared machine idle OpenMP threads spin and inflate
+    # the CPU time of whichever step runs while the other cores are busy
+    parser.add_argument('--threads', type=int, default=1)
     add_json_flag(parser)
     args = parser.parse_args(argv)
     quiet()

@@ -7,6 +7,7 @@ from torch import Tensor
 
 from mmaction.registry import MODELS
 from dapt_mmaction.structures.views import PAIR_VIEWS
+from .dual_stream_recognizer import VIEWS_PREPROCESSOR
 
 
 @MODELS.register_module()
@@ -40,9 +41,7 @@ class DarkClipSSL(BaseModel):
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
-            data_preprocessor=data_preprocessor or dict(
-                type='MultiViewDataPreprocessor',
-                mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375]),
+            data_preprocessor=data_preprocessor or VIEWS_PREPROCESSOR,
             init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         width = self.backbone.out_channels[-1]

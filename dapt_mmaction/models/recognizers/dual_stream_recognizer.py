@@ -8,6 +8,11 @@ from torch import Tensor
 from mmaction.registry import MODELS
 
 FUSIONS = ('mean', 'concat')
+#: The default data preprocessor of the multi-view models: ImageNet's mean
+#: and std (0..255) for every view.
+VIEWS_PREPROCESSOR = dict(type='MultiViewDataPreprocessor',
+                          mean=[123.675, 116.28, 103.53],
+                          std=[58.395, 57.12, 57.375])
 
 
 def pooled_tokens(feature_map: Tensor) -> Tensor:
@@ -67,9 +72,7 @@ class DualStreamRecognizer(BaseModel):
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
-            data_preprocessor=data_preprocessor or dict(
-                type='MultiViewDataPreprocessor',
-                mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375]),
+            data_preprocessor=data_preprocessor or VIEWS_PREPROCESSOR,
             init_cfg=init_cfg)
         self.streams = tuple(streams)
         if len(self.streams) not in (1, 2) or \
