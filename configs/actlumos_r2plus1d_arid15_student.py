@@ -7,7 +7,8 @@ _base_ = ['actlumos_r2plus1d_arid_student.py',
           '_base_/datasets/arid15_lists.py']
 model = dict(
     teacher_config='{{ fileDirname }}/actlumos_r2plus1d_arid15_teacher.py',
-    teacher_checkpoint='work_dirs/actlumos_r2plus1d_arid15_teacher/best.pth')
+    teacher_checkpoint='work_dirs/actlumos_r2plus1d_arid15_teacher/'
+    'epoch_30.pth')
 
 train_dataloader = _base_.arid15_lists.train
 val_dataloader = _base_.arid15_lists.val

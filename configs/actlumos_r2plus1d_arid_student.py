@@ -12,7 +12,7 @@ model = dict(
                  backbone=dict(_base_.trainable_backbone,
                                pretrained=ssl_checkpoint)),
     teacher_config='{{ fileDirname }}/actlumos_r2plus1d_arid_teacher.py',
-    teacher_checkpoint='work_dirs/actlumos_r2plus1d_arid_teacher/best.pth',
+    teacher_checkpoint='work_dirs/actlumos_r2plus1d_arid_teacher/epoch_30.pth',
     teacher_view=('original', 'enhanced'),
     # CE + KD with equal weights (lambda_kd = 1), T = 4
     alpha=0.5, kd_loss=dict(type='LogitKDLoss', temperature=4.0))

@@ -27,4 +27,5 @@ val_evaluator = None
 test_dataloader = None
 test_cfg = None
 test_evaluator = None
-default_hooks = dict(checkpoint=dict(interval=5, max_keep_ckpts=1))
+default_hooks = dict(checkpoint=dict(interval=5, max_keep_ckpts=1,
+                                     save_best=None))

@@ -7,7 +7,8 @@ _base_ = ['actlumos_r2plus1d_arid_student.py',
           '_base_/datasets/dark48_lists.py']
 model = dict(
     teacher_config='{{ fileDirname }}/actlumos_r2plus1d_dark48_teacher.py',
-    teacher_checkpoint='work_dirs/actlumos_r2plus1d_dark48_teacher/best.pth',
+    teacher_checkpoint='work_dirs/actlumos_r2plus1d_dark48_teacher/'
+    'epoch_30.pth',
     student=dict(cls_head=dict(num_classes=48)))
 train_dataloader = _base_.dark48_lists.train
 val_dataloader = _base_.dark48_lists.val

@@ -11,7 +11,7 @@ model = dict(
                  backbone=dict(_base_.trainable_backbone,
                                pretrained=ssl_checkpoint)),
     teacher_config='{{ fileDirname }}/actlumos_r2plus1d_toy_teacher.py',
-    teacher_checkpoint='work_dirs/actlumos_r2plus1d_toy_teacher/best.pth',
+    teacher_checkpoint='work_dirs/actlumos_r2plus1d_toy_teacher/epoch_30.pth',
     teacher_view=('original', 'enhanced'), alpha=0.5,
     kd_loss=dict(type='LogitKDLoss', temperature=4.0))
 val_dataloader = dict(dataset=dict(pipeline=_base_.test_pipeline))
