@@ -103,8 +103,6 @@ class MSRCRetinex(FrameEnhancer):
         high (float): Upper clipping quantile. Defaults to 0.99.
     """
 
-    chunk_frames = 16  # torch.quantile works on <= 16M values at a time
-
     def __init__(self, sigmas: Sequence[float] = (15., 80., 250.),
                  reference_size: int = 256, alpha: float = 125.,
                  beta: float = 46., low: float = 0.01,
@@ -139,10 +137,12 @@ class MSRCRetinex(FrameEnhancer):
         crf = self.beta * (math.log(self.alpha) + log_i -
                            intensity.sum(1, keepdim=True).log())
         retinex = (msr * crf).flatten(1)
-        bounds = torch.quantile(
-            retinex, torch.tensor([self.low, self.high], device=x.device),
-            dim=1)
-        lo, hi = bounds[0][:, None], bounds[1][:, None]
+        # order statistics (torch.quantile refuses more than 16M values)
+        last = retinex.shape[1] - 1
+        lo = retinex.kthvalue(round(self.low * last) + 1, dim=1,
+                              keepdim=True).values
+        hi = retinex.kthvalue(round(self.high * last) + 1, dim=1,
+                              keepdim=True).values
         span = hi - lo
         stretched = ((retinex - lo) / span.clamp_min(1e-6)).clamp(0, 1)
         flat = (span <= 1e-6).expand_as(stretched)
