@@ -27,6 +27,7 @@ BENCHMARKS = {
     'bench_sci': ['--rounds', '40'],
     'bench_multiview': ['--videos', '16', '--rounds', '15'],
     'bench_stage1': ['--frames', '1', '--rounds', '3'],
+    'bench_actlumos': ['--rounds', '7'],
     'bench_gpu': [],
 }
 

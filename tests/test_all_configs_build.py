@@ -144,7 +144,11 @@ def tiny_model(model_cfg):
         return cfg, features
     neck = cfg.get('neck') or {}
     out_channels = features.frame_embedding.shape[-1]  # parameterless necks
-    if neck.get('type') == 'SeqTransfNeck':  # over the frame embeddings
+    if neck.get('type') == 'BERTTemporalNeck':  # over the frame tokens
+        streams = 2 if cfg.get('fusion') == 'concat' else 1  # DarkLight's
+        neck.update(in_channels=out_channels, num_heads=2,
+                    num_tokens=streams * features.frame_embedding.shape[1])
+    elif neck.get('type') == 'SeqTransfNeck':  # over the frame embeddings
         neck.update(in_channels=out_channels, num_layers=1, num_heads=2,
                     num_frames=features.frame_embedding.shape[1])
     elif 'in_channels' in neck:  # an adapter: sized to the tiny backbone
@@ -181,7 +185,10 @@ def build_tiny(model_cfg):
 
 def check_scores(model, clip, num_classes):
     """One test step of a recognizer: finite scores of every class."""
-    data = dict(inputs=[clip], data_samples=[
+    inputs = [clip]
+    if hasattr(model, 'streams'):  # a multi-view recognizer (ActLumos)
+        inputs = {stream: [clip[0]] for stream in model.streams}
+    data = dict(inputs=inputs, data_samples=[
         ActionDataSample().set_gt_label(0)])
     score = model.test_step(data)[0].pred_score
     assert score.shape == (num_classes, )
@@ -207,6 +214,12 @@ def check_forward(model, model_cfg):
                          model_cfg['student']['cls_head']['num_classes'])
         elif hasattr(model, 'cls_head'):
             check_scores(model, clip, model_cfg['cls_head']['num_classes'])
+        elif hasattr(model, 'projector'):  # self-supervised (ActLumos)
+            views = model.data_preprocessor(dict(inputs={
+                view: [clip[0]] * 2 for view in model.views},
+                data_samples=None), False)['inputs']
+            pair = model(views, mode='tensor')
+            assert pair.shape[:2] == (2, 2) and torch.isfinite(pair).all()
         elif hasattr(model, 'student'):
             views = model.data_preprocessor(dict(inputs=dict(
                 original=[clip[0]]), data_samples=None), False)['inputs']

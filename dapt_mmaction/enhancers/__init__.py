@@ -8,3 +8,4 @@ from .sci_net import SCINet  # noqa: F401
 from .sci_training_net import SCITrainingNet  # noqa: F401
 from .gamma import GammaCorrection  # noqa: F401
 from .zero_dce import ZeroDCE  # noqa: F401
+from .retinex import MSRCRetinex  # noqa: F401

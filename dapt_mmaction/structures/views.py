@@ -17,3 +17,7 @@ ENHANCED_VIEWS = (ENHANCED, MIXED)
 VIEWS_KEY = 'dapt_views'
 DEVICE_VIEWS_KEY = 'dapt_device_views'
 MIX_MASK_KEY = 'mix_mask'
+
+#: The two clips of one video that ``TemporalPairViews`` makes for
+#: self-supervised pretraining (``DarkClipSSL``), in packing order.
+PAIR_VIEWS = ('clip_a', 'clip_b')

@@ -158,17 +158,41 @@ class R2Plus1DLayers(FrozenBackboneMixin, ResNet2Plus1d):
             ``N x T_i x C_i``) and ``frame_embedding``, the last stage's
             pooled features ``N x T_last x C_last``.
         """
-        if x.dim() != 5:
-            raise ValueError(f'R2Plus1DLayers expects N x C x T x H x W '
-                             f'video, got shape {tuple(x.shape)}')
+        self._check_input(x)
+        layers = []
         with self.frozen_context():
-            x = self.conv1(x)
-            if self.with_pool1:  # no pool2 in R(2+1)D
-                x = self.maxpool(x)
-            layers = []
-            for index, layer_name in enumerate(self.res_layers):
-                x = getattr(self, layer_name)(x)
+            for index, x in enumerate(self._stage_maps(x)):
                 pooled = x.mean(dim=(3, 4)).transpose(1, 2)
                 if index in self.out_indices:
                     layers.append(pooled)
         return VideoFeatures(layers, pooled)
+
+    def forward_map(self, x: Tensor) -> Tensor:
+        """The last stage's feature map, not pooled (for fusing streams).
+
+        Args:
+            x (Tensor): Normalised video ``N x 3 x T x H x W``.
+
+        Returns:
+            Tensor: ``N x C_last x T_last x H_last x W_last``.
+        """
+        self._check_input(x)
+        with self.frozen_context():
+            for x in self._stage_maps(x):
+                pass
+        return x
+
+    @staticmethod
+    def _check_input(x: Tensor) -> None:
+        if x.dim() != 5:
+            raise ValueError(f'R2Plus1DLayers expects N x C x T x H x W '
+                             f'video, got shape {tuple(x.shape)}')
+
+    def _stage_maps(self, x: Tensor):
+        """Yield the output map of each stage in turn."""
+        x = self.conv1(x)
+        if self.with_pool1:  # no pool2 in R(2+1)D
+            x = self.maxpool(x)
+        for layer_name in self.res_layers:
+            x = getattr(self, layer_name)(x)
+            yield x

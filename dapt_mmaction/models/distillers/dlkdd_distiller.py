@@ -1,5 +1,5 @@
 """DL-KDD: a frozen teacher on enhanced video, a student on dark video."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 from mmengine.model import BaseModel
@@ -40,7 +40,11 @@ class DLKDDDistiller(TeacherStudentBase):
         alpha (float): Weight of the KD term, in [0, 1]. Defaults to 0.5.
         kd_loss (dict): Defaults to ``LogitKDLoss(temperature=4.0)``.
         student_view (str): Defaults to ``'original'``.
-        teacher_view (str): Defaults to ``'enhanced'``.
+        teacher_view (str | Sequence[str]): Defaults to ``'enhanced'``. A
+            tuple of views (ActLumos: ``('original', 'enhanced')``) goes to
+            the teacher as a dict through its own data preprocessor, and
+            its ``mode='tensor'`` forward gives the logits
+            (``DualStreamRecognizer``).
         data_preprocessor (dict, optional): Only moves the packed views to
             the device. Defaults to ``BaseDataPreprocessor``.
         init_cfg (dict, optional): Initialisation config.
@@ -54,7 +58,7 @@ class DLKDDDistiller(TeacherStudentBase):
                  alpha: float = 0.5,
                  kd_loss: Optional[dict] = None,
                  student_view: str = 'original',
-                 teacher_view: str = 'enhanced',
+                 teacher_view: Union[str, Sequence[str]] = 'enhanced',
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor,
@@ -79,7 +83,8 @@ class DLKDDDistiller(TeacherStudentBase):
         self.loss_module = MODELS.build(
             kd_loss or dict(type='LogitKDLoss', temperature=4.0))
         self.student_view = student_view
-        self.teacher_view = teacher_view
+        self.teacher_view = teacher_view if isinstance(
+            teacher_view, str) else tuple(teacher_view)
 
     @staticmethod
     def _preprocess(model: BaseModel, clips: Clips, data_samples,
@@ -103,7 +108,9 @@ class DLKDDDistiller(TeacherStudentBase):
 
     def loss(self, inputs: Dict[str, Clips], data_samples) -> dict:
         """``(1 - alpha) * CE + alpha * KD`` of one batch of view pairs."""
-        for view in (self.student_view, self.teacher_view):
+        teacher_views = (self.teacher_view, ) if isinstance(
+            self.teacher_view, str) else self.teacher_view
+        for view in (self.student_view, *teacher_views):
             if not isinstance(inputs, dict) or view not in inputs:
                 raise KeyError(
                     f'DLKDDDistiller: training needs the views '
@@ -115,9 +122,17 @@ class DLKDDDistiller(TeacherStudentBase):
                                 data_samples, True)
         teacher = self.teacher_on(dark.device)
         with torch.no_grad():
-            bright = self._preprocess(teacher, inputs[self.teacher_view],
-                                      data_samples, False)
-            teacher_logits, _ = self._logits(teacher, bright, data_samples)
+            if isinstance(self.teacher_view, str):
+                bright = self._preprocess(teacher, inputs[self.teacher_view],
+                                          data_samples, False)
+                teacher_logits, _ = self._logits(teacher, bright,
+                                                 data_samples)
+            else:  # a multi-view teacher normalises its own dict of views
+                data = teacher.data_preprocessor(dict(
+                    inputs={v: inputs[v] for v in teacher_views},
+                    data_samples=data_samples), False)
+                teacher_logits = teacher(data['inputs'], data['data_samples'],
+                                         mode='tensor')
         logits, loss_aux = self._logits(self.student, dark, data_samples)
         losses = self.student.cls_head.loss_by_feat(logits, data_samples)
         losses['loss_cls'] = (1 - self.alpha) * losses['loss_cls']

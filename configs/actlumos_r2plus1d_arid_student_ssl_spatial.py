@@ -1,0 +1,8 @@
+# ActLumos ablation (SSL): spatial-only pairs, the same frames of a video
+# under two crops (its KD step: actlumos_r2plus1d_arid_student.py with
+# --cfg-options model.student.backbone.pretrained=<this run's checkpoint>).
+_base_ = ['actlumos_r2plus1d_arid_student_ssl.py']
+_pair = dict(_base_.actlumos_ssl_pipeline[0], different_times=False)
+train_dataloader = dict(dataset=dict(datasets=[
+    dict(d, pipeline=[_pair, _base_.actlumos_ssl_pipeline[1]])
+    for d in _base_.train_dataloader.dataset.datasets]))
