@@ -26,6 +26,7 @@ import os
 import os.path as osp
 import platform
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -58,6 +59,10 @@ METHODS = {
     'sfvda_dapt': 'source-free from the DAPT (paper) encoder',
     'dlkdd': 'DL-KDD: teacher on Zero-DCE clips, student on dark clips',
     'dlkdd_sci': 'DL-KDD with an SCI teacher instead of Zero-DCE',
+    'actlumos': 'ActLumos: dual-stream teacher (dark + Retinex, DFF, '
+                'SupCon), SSL student on the pool, KD on the k labels',
+    'darklight': 'DarkLight: dark + gamma 1.8 streams, BERT head, the k '
+                 'labels',
     'knn_source': 'kNN (k-shot bank) on the source model\'s features',
     'knn_dapt': 'kNN on the DAPT (paper) stage-1 encoder\'s features',
     'knn_dapt_dino': 'kNN on the DAPT (DINO options) encoder\'s features',
@@ -138,7 +143,7 @@ def kshot_list(data_root: str, out: str, k: int, seed: int) -> str:
 
 def data_options(root: str, train: Optional[str] = None,
                  val: Optional[str] = None,
-                 test: str = 'dark_test') -> List[str]:
+                 test: Optional[str] = 'dark_test') -> List[str]:
     """--cfg-options that point the dataloaders at ``root``'s lists."""
     videos = osp.join(root, 'videos')
     opts = []
@@ -209,6 +214,8 @@ class Bench:
             with open(done) as f:
                 info = json.load(f)
             return info['checkpoint'], info['val_top1']
+        if osp.isdir(work_dir):  # an interrupted run: its checkpoints would
+            shutil.rmtree(work_dir)  # compete with the new run's
         cmd = [self.python, osp.join(REPO, 'tools', 'train.py'),
                osp.join(CONFIGS, config), '--work-dir', work_dir,
                '--seed', str(seed), '--cfg-options',
@@ -443,8 +450,39 @@ class Bench:
                   f'dark_test {teacher_top1:.2%}', flush=True)
             return self.test('dlkdd_student_toy.py', ckpt, run_dir,
                              student_opts), val
+        if method == 'actlumos':
+            return self.actlumos(run_dir, seed, source)
+        if method == 'darklight':
+            ckpt, val = self.train(
+                'darklight_r2plus1d_toy.py', osp.join(run_dir, 'train'), seed,
+                [f'model.backbone.pretrained={source}', *data_options(
+                    self.data, self.kshot(seed), 'dark_val')],
+                self._epochs(30))
+            return self.test('darklight_r2plus1d_toy.py', ckpt, run_dir,
+                             []), val
         raise ValueError(f'unknown DarkBench method {method!r}; expected one '
                          f'of {list(METHODS)}')
+
+    def actlumos(self, run_dir: str, seed: int, source: str) -> tuple:
+        """ActLumos's three steps from the source model's backbone."""
+        labeled = data_options(self.data, self.kshot(seed), 'dark_val')
+        teacher, _ = self.train(
+            'actlumos_r2plus1d_teacher_toy.py', osp.join(run_dir, 'teacher'),
+            seed, [f'model.backbone.pretrained={source}', *labeled],
+            self._epochs(30))
+        ssl, _ = self.train(
+            'actlumos_r2plus1d_student_ssl_toy.py', osp.join(run_dir, 'ssl'),
+            seed, [f'model.backbone.pretrained={source}',
+                   *data_options(self.data, 'dark_pool', test=None)],
+            self._epochs(20, val=False), select='last')
+        student = 'actlumos_r2plus1d_student_toy.py'
+        ckpt, val = self.train(
+            student, osp.join(run_dir, 'train'), seed,
+            [f'model.student.backbone.pretrained={ssl}',
+             f'model.teacher_checkpoint={teacher}', *labeled],
+            self._epochs(30))
+        return self.test(student, ckpt, run_dir,
+                         [f'model.teacher_checkpoint={teacher}']), val
 
     def result_path(self, method: str, seed: int) -> str:
         return osp.join(self.work, 'runs', method, f'seed{seed}',
