@@ -4,3 +4,5 @@ from .enhance_frames import BaseEnhanceTransform, SCIEnhance  # noqa: F401
 from .gamma_enhance import GammaEnhance  # noqa: F401
 from .zero_dce_enhance import ZeroDCEEnhance  # noqa: F401
 from .clip_standardize import ClipStandardize  # noqa: F401
+from .parsing_maps import (FormatParsingMaps, LoadParsingMaps,  # noqa: F401
+                           ParsingAligned)
