@@ -82,9 +82,7 @@ def test_maps_stay_aligned_through_crop_flip_resize(clip_interpolation):
         assert np.all(np.isin(maps, np.arange(5)))  # ids never blend
         inside = _interior(maps) if clip_interpolation == 'bilinear' \
             else np.ones(maps.shape, bool)
-        assert inside.mean() > 0.3
-        # nearest and bilinear sample a sub-pixel apart: allow a quarter
-        # of one id step (40); a wrong part gives 40 or more
-        np.testing.assert_allclose(red[inside], 40 * maps[inside], atol=10)
+        assert inside.mean() > 0.2
+        np.testing.assert_allclose(red[inside], 40 * maps[inside], atol=1)
     assert aligned.transforms[1].interpolation == clip_interpolation
     assert flips == {True, False}

@@ -80,11 +80,14 @@ class ParsingAligned(BaseTransform):
     """Apply geometric transforms to the clip and its parsing maps alike.
 
     Each transform runs on the clip, then again, from the same random
-    state, on the maps (nearest interpolation), so a random crop or flip
-    draws the same box and coin for both. Any mmaction2 transform whose
-    randomness comes from ``random`` / ``numpy.random`` works (``Resize``,
-    ``RandomCrop``, ``RandomResizedCrop``, ``MultiScaleCrop``,
-    ``CenterCrop``, ``Flip``).
+    state, on the maps, so a random crop or flip draws the same box and
+    coin for both. The maps go through as one-hot float images with the
+    clip's own interpolation, then back by argmax: sampling grids of
+    nearest and bilinear resizing differ by up to half a source pixel in
+    OpenCV, so resizing ids "nearest" would shift them against the clip.
+    Any mmaction2 transform whose randomness comes from ``random`` /
+    ``numpy.random`` works (``Resize``, ``RandomCrop``,
+    ``RandomResizedCrop``, ``MultiScaleCrop``, ``CenterCrop``, ``Flip``).
 
     Args:
         transforms (list[dict]): The geometric transforms.
@@ -97,25 +100,19 @@ class ParsingAligned(BaseTransform):
         if 'parsing' not in results:
             raise KeyError('ParsingAligned needs results["parsing"]: put '
                            'LoadParsingMaps before it')
+        num_parts = max(2, int(max(m.max() for m in results['parsing'])) + 1)
+        onehot = np.eye(num_parts, dtype=np.float32)
         for transform in self.transforms:
-            shadow = dict(results, imgs=[np.repeat(m[..., None], 3, axis=2)
-                                         for m in results['parsing']])
+            shadow = dict(results, imgs=[onehot[m] for m in results['parsing']])
             state = random.getstate(), np.random.get_state()
             results = transform(results)
             after = random.getstate(), np.random.get_state()
             random.setstate(state[0])
             np.random.set_state(state[1])
-            interpolation = getattr(transform, 'interpolation', None)
-            if interpolation is not None:  # part ids must not blend
-                transform.interpolation = 'nearest'
-            try:
-                shadow = transform(shadow)
-            finally:
-                if interpolation is not None:
-                    transform.interpolation = interpolation
+            shadow = transform(shadow)
             random.setstate(after[0])
             np.random.set_state(after[1])
-            results['parsing'] = [np.ascontiguousarray(m[..., 0])
+            results['parsing'] = [m.argmax(-1).astype(np.uint8)
                                   for m in shadow['imgs']]
         return results
 
