@@ -86,3 +86,153 @@ def test_maps_stay_aligned_through_crop_flip_resize(clip_interpolation):
         np.testing.assert_allclose(red[inside], 40 * maps[inside], atol=1)
     assert aligned.transforms[1].interpolation == clip_interpolation
     assert flips == {True, False}
+
+
+# ---- tools and runs on a tiny DarkBench ------------------------------------
+
+import json  # noqa: E402
+import os  # noqa: E402
+import os.path as osp  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from conftest import REPO, load_tool  # noqa: E402
+
+
+@pytest.fixture(scope='module')
+def tiny_bench(tmp_path_factory):
+    from dapt_mmaction.toydata.darkbench_data import generate_darkbench
+    root = str(tmp_path_factory.mktemp('hp') / 'darkbench')
+    generate_darkbench(root, seed=1, workers=1, num_frames=16,
+                       actors_per_split=1, height=48, width=64,
+                       sizes={s: 1 for s in ('bright_train', 'bright_test',
+                                             'dark_pool', 'dark_train',
+                                             'dark_val', 'dark_test')})
+    for split in ('bright_train', 'dark_pool', 'dark_train', 'dark_val'):
+        with open(osp.join(root, f'{split}.txt')) as f:
+            lines = f.readlines()[:4]
+        with open(osp.join(root, f'{split}4.txt'), 'w') as f:
+            f.writelines(lines)
+    return root
+
+
+def _parser_files(tmp_path):
+    model = MODELS_build(dict(type='TinyParsingNet', num_parts=5, width=4))
+    torch.save(model.state_dict(), tmp_path / 'parser.pth')
+    (tmp_path / 'parser.py').write_text(
+        "model = dict(type='TinyParsingNet', num_parts=5, width=4)\n")
+    return str(tmp_path / 'parser.py'), str(tmp_path / 'parser.pth')
+
+
+def MODELS_build(cfg):
+    from mmaction.registry import MODELS
+    torch.manual_seed(0)
+    return MODELS.build(cfg)
+
+
+def test_extraction_resumes_and_writes_atomically(tiny_bench, tmp_path,
+                                                  monkeypatch):
+    tool = load_tool('extract_parsing_maps')
+    config, checkpoint = _parser_files(tmp_path)
+    out = str(tmp_path / 'maps')
+    videos = osp.join(tiny_bench, 'videos')
+    argv = [osp.join(tiny_bench, 'dark_pool4.txt'), videos, out, '--config',
+            config, '--checkpoint', checkpoint, '--resolution', '12', '16',
+            '--enhancer', "dict(type='GammaCorrection', gamma=2.0)",
+            '--no-progress']
+    real_save = np.savez_compressed
+    calls = []
+
+    def dies_on_third(path, **arrays):
+        calls.append(path)
+        real_save(path, **arrays)  # the temporary is written ...
+        if len(calls) == 3:  # ... and the process dies before the rename
+            raise KeyboardInterrupt
+    monkeypatch.setattr(tool.np, 'savez_compressed', dies_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        tool.main(argv)
+    files = sorted(p for p in _walk(out))
+    assert len(files) == 2 and all(f.endswith('.parsing.npz') for f in files)
+    first_mtime = os.stat(files[0]).st_mtime_ns
+    monkeypatch.setattr(tool.np, 'savez_compressed', real_save)
+    assert tool.main(argv) == dict(written=2, skipped=2)
+    files = sorted(_walk(out))
+    assert len(files) == 4  # no temporaries left behind
+    assert os.stat(files[0]).st_mtime_ns == first_mtime
+    # each file is the parser's ids of the enhanced frames, resized
+    parse = tool.build_torch_parser(config, checkpoint, 16, 'cpu')
+    enhance = tool.build_enhancer("dict(type='GammaCorrection', gamma=2.0)")
+    import decord
+    rel = open(osp.join(tiny_bench, 'dark_pool4.txt')).readline().split()[0]
+    reader = decord.VideoReader(osp.join(videos, rel))
+    frames = reader.get_batch(list(range(len(reader)))).asnumpy()
+    expected = tool.resize_ids(parse(enhance(frames)), (12, 16))
+    stored = np.load(osp.join(out, rel[:-4] + '.parsing.npz'))['maps']
+    assert stored.shape == (16, 12, 16) and stored.dtype == np.uint8
+    np.testing.assert_array_equal(stored, expected)
+    with pytest.raises(ValueError, match='--enhancer'):
+        tool.build_enhancer('[1, 2]')
+
+
+def _walk(root):
+    for folder, _, names in os.walk(root):
+        for name in names:
+            yield osp.join(folder, name)
+
+
+def _train(config, work_dir, *options):
+    env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')
+    run = subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
+         '--no-validate', '--work-dir', str(work_dir), '--cfg-options',
+         'train_cfg.max_epochs=1', 'train_dataloader.batch_size=2',
+         'train_dataloader.num_workers=0',
+         'train_dataloader.persistent_workers=False',
+         'default_hooks.logger.interval=1', *options],
+        check=False, cwd=REPO, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+
+
+def test_pretraining_logs_both_losses_and_finetune_loads_the_encoder(
+        tiny_bench, tmp_path):
+    from mmengine.config import Config
+    from mmaction.registry import MODELS
+    from dapt_mmaction.checkpoint import load_state_dict_file
+    videos = osp.join(tiny_bench, 'videos')
+    # pretraining on the generator's masks (configs/humanprior_*_toy.py)
+    _train(osp.join(REPO, 'configs', 'humanprior_r2plus1d_toy.py'),
+           tmp_path / 'pre',
+           f'train_dataloader.dataset.ann_file={tiny_bench}/bright_train4.txt',
+           f'train_dataloader.dataset.data_prefix.video={videos}')
+    scalars = [json.loads(line) for line in open(next(
+        p for p in _walk(tmp_path / 'pre') if p.endswith('scalars.json')))]
+    assert len(scalars) == 2
+    for row in scalars:
+        assert row['loss'] == pytest.approx(
+            row['loss_parse'] + row['loss_con'], abs=1e-3)
+        assert row['loss_parse'] > 0 and row['loss_con'] > 0
+    pretrained = load_state_dict_file(tmp_path / 'pre' / 'epoch_1.pth')
+
+    # the DarkBench fine-tune: source model, then the pretrained backbone
+    finetune = osp.join(REPO, 'configs', 'darkbench',
+                        'humanprior_r2plus1d_finetune_toy.py')
+    source = MODELS_build(Config.fromfile(finetune).model)
+    torch.save({'state_dict': source.state_dict()}, tmp_path / 'source.pth')
+    _train(finetune, tmp_path / 'ft',
+           f'model.init_cfg.checkpoint={tmp_path}/source.pth',
+           f'load_from={tmp_path}/pre/epoch_1.pth',
+           'optim_wrapper.optimizer.lr=0.0',  # so the loaded weights stay
+           'default_hooks.checkpoint.save_best=None',
+           f'train_dataloader.dataset.ann_file={tiny_bench}/dark_train4.txt',
+           f'train_dataloader.dataset.data_prefix.video={videos}')
+    tuned = load_state_dict_file(tmp_path / 'ft' / 'epoch_1.pth')
+    params = dict(source.named_parameters())
+    backbone = [k for k in params if k.startswith('backbone.')]
+    assert len(backbone) > 50
+    for key in backbone:  # every encoder parameter from the pretraining
+        torch.testing.assert_close(tuned[key], pretrained[key])
+        assert not torch.equal(tuned[key], source.state_dict()[key])
+    for key in params:  # the rest from the source model
+        if not key.startswith('backbone.'):
+            torch.testing.assert_close(tuned[key], source.state_dict()[key])
+    assert not any(k.startswith(('parse_head', 'proj_head')) for k in tuned)
