@@ -236,3 +236,32 @@ def test_pretraining_logs_both_losses_and_finetune_loads_the_encoder(
         if not key.startswith('backbone.'):
             torch.testing.assert_close(tuned[key], source.state_dict()[key])
     assert not any(k.startswith(('parse_head', 'proj_head')) for k in tuned)
+
+
+def test_ucf101_and_hmdb51_split_files(tmp_path):
+    from dapt_mmaction.datasets.list_converters import ListFormatError
+    from dapt_mmaction.datasets.ucf_hmdb_splits import (hmdb51_split,
+                                                        ucf101_split)
+    ucf = tmp_path / 'ucf'
+    ucf.mkdir()
+    (ucf / 'classInd.txt').write_text('1 ApplyEyeMakeup\n2 Archery\n')
+    (ucf / 'trainlist01.txt').write_text(
+        'Archery/v_Archery_g08_c01.avi 2\nApplyEyeMakeup/v_A_g08_c02.avi 1\n')
+    (ucf / 'testlist01.txt').write_text('Archery/v_Archery_g01_c01.avi\n')
+    assert ucf101_split(str(ucf), 1, 'train') == [
+        ('Archery/v_Archery_g08_c01.avi', 1),
+        ('ApplyEyeMakeup/v_A_g08_c02.avi', 0)]
+    assert ucf101_split(str(ucf), 1, 'test') == [
+        ('Archery/v_Archery_g01_c01.avi', 1)]
+    (ucf / 'trainlist02.txt').write_text('Archery/x.avi 1\n')
+    with pytest.raises(ListFormatError, match='trainlist02.txt:1'):
+        ucf101_split(str(ucf), 2, 'train')
+    hmdb = tmp_path / 'hmdb'
+    hmdb.mkdir()
+    (hmdb / 'wave_test_split1.txt').write_text('w1.avi 1 \nw2.avi 2 \n')
+    (hmdb / 'brush_hair_test_split1.txt').write_text('b1.avi 0\nb2.avi 1\n')
+    assert hmdb51_split(str(hmdb), 1, 'train') == [
+        ('brush_hair/b2.avi', 0), ('wave/w1.avi', 1)]
+    assert hmdb51_split(str(hmdb), 1, 'test') == [('wave/w2.avi', 1)]
+    with pytest.raises(FileNotFoundError, match='split2'):
+        hmdb51_split(str(hmdb), 2, 'train')
