@@ -10,9 +10,10 @@ Parsers:
   * ``--config CFG --checkpoint CKPT``: any torch segmentation model built
     from ``model`` in an mmengine config (N x 3 x H x W RGB in [0, 1] ->
     N x K x H' x W' logits), e.g. what tools/train_parsing.py writes;
-  * ``--mediapipe``: mediapipe's selfie segmentation (person / background,
-    2 parts), bundled in mediapipe <= 0.10.26 wheels, nothing downloaded
-    at run time; an optional extra (docs/human_prior.md).
+  * ``--mediapipe-python .venv-extra/bin/python``: mediapipe's selfie
+    segmentation (person / background, 2 parts), bundled in mediapipe
+    <= 0.10.26 wheels, nothing downloaded at run time, run in its own
+    environment (it pins numpy < 2; docs/human_prior.md).
 ``--enhancer "dict(type='GammaCorrection', gamma=2.2)"`` enhances dark
 frames before parsing, as a user with a bright-trained parser would.
 
@@ -38,6 +39,7 @@ from dapt_mmaction.fileio import atomic_output, remove_stale_temporaries
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from enhance_videos import read_video_list  # noqa: E402
+from mediapipe_parsing_worker import recv_array, send_array  # noqa: E402
 
 Parser = Callable[[np.ndarray], np.ndarray]  # T x H x W x 3 uint8 -> ids
 
@@ -49,8 +51,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('out_root', help='folder for the .parsing.npz files')
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument('--config', help='mmengine config with model=...')
-    source.add_argument('--mediapipe', action='store_true',
-                        help='mediapipe selfie segmentation (2 parts)')
+    source.add_argument('--mediapipe-python', metavar='PYTHON',
+                        help='python of an environment with mediapipe '
+                        '<= 0.10.26: selfie segmentation (2 parts)')
     parser.add_argument('--checkpoint', help='weights of --config\'s model')
     parser.add_argument('--resolution', type=int, nargs=2,
                         metavar=('H', 'W'), default=(32, 32),
@@ -114,22 +117,32 @@ def build_torch_parser(config: str, checkpoint: str, batch_size: int,
     return parse
 
 
-def build_mediapipe_parser() -> Parser:
-    """Person / background from mediapipe's bundled selfie segmentation."""
-    try:
-        import mediapipe as mp
-    except ImportError as error:
-        raise ImportError(
-            'the --mediapipe parser needs mediapipe <= 0.10.26 (it bundles '
-            'the selfie-segmentation model); install it in a separate '
-            'environment as docs/human_prior.md describes') from error
-    segmenter = mp.solutions.selfie_segmentation.SelfieSegmentation(
-        model_selection=0)
+def build_mediapipe_parser(python: str) -> Parser:
+    """Person / background from mediapipe's bundled selfie segmentation.
+
+    mediapipe runs in its own environment (``python``), in
+    tools/mediapipe_parsing_worker.py, fed clips over a pipe.
+    """
+    import subprocess
+    worker = subprocess.Popen(
+        [python, osp.join(osp.dirname(osp.abspath(__file__)),
+                          'mediapipe_parsing_worker.py')],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     def parse(frames: np.ndarray) -> np.ndarray:
-        return np.stack([
-            (segmenter.process(f).segmentation_mask > 0.5).astype(np.uint8)
-            for f in frames])
+        try:
+            send_array(worker.stdin, frames)
+            masks = recv_array(worker.stdout)
+        except (BrokenPipeError, EOFError) as error:
+            masks, cause = None, error
+        else:
+            cause = None
+        if masks is None:
+            raise RuntimeError(
+                f'the mediapipe worker ({python}) stopped: it needs '
+                f'mediapipe <= 0.10.26 in that environment '
+                f'(docs/human_prior.md)') from cause
+        return masks
     return parse
 
 
@@ -157,7 +170,8 @@ def extract_video(src: str, dst: str, parse: Parser,
 def main(argv: Optional[Sequence[str]] = None) -> dict:
     args = parse_args(argv)
     entries = read_video_list(args.video_list)
-    parse = build_mediapipe_parser() if args.mediapipe else \
+    parse = build_mediapipe_parser(args.mediapipe_python) \
+        if args.mediapipe_python else \
         build_torch_parser(args.config, args.checkpoint, args.batch_size,
                            args.device)
     enhance = build_enhancer(args.enhancer)
