@@ -4,7 +4,8 @@
 #   python tools/generate_darkbench_data.py data/darkbench
 #   python tools/train.py configs/humanprior_r2plus1d_toy.py
 _base_ = [
-    '_base_/default_runtime.py', '_base_/models/humanprior_r2plus1d_tiny_toy.py',
+    '_base_/default_runtime.py',
+    '_base_/models/humanprior_r2plus1d_tiny_toy.py',
     '_base_/datasets/humanprior_clips.py', '_base_/schedules/toy_supervised.py'
 ]
 max_epochs = 20

@@ -7,7 +7,8 @@ _base_ = ['_base_/humanprior_r2plus1d_video.py']
 data_root = 'data/ucf101'
 video_root = f'{data_root}/videos'
 train_pipeline = _base_.train_pipeline
-train_pipeline[3] = dict(type='LoadParsingMaps', maps_root=f'{data_root}/parsing',
+train_pipeline[3] = dict(type='LoadParsingMaps',
+                         maps_root=f'{data_root}/parsing',
                          video_root=video_root)
 train_dataloader = dict(dataset=dict(
     ann_file=f'{data_root}/ucf101_train_split_1_videos.txt',

@@ -100,10 +100,11 @@ class ParsingAligned(BaseTransform):
         if 'parsing' not in results:
             raise KeyError('ParsingAligned needs results["parsing"]: put '
                            'LoadParsingMaps before it')
-        num_parts = max(2, int(max(m.max() for m in results['parsing'])) + 1)
+        num_parts = 1 + max(1, max(int(m.max()) for m in results['parsing']))
         onehot = np.eye(num_parts, dtype=np.float32)
         for transform in self.transforms:
-            shadow = dict(results, imgs=[onehot[m] for m in results['parsing']])
+            shadow = dict(results,
+                          imgs=[onehot[m] for m in results['parsing']])
             state = random.getstate(), np.random.get_state()
             results = transform(results)
             after = random.getstate(), np.random.get_state()
