@@ -1,2 +1,2 @@
 from . import (backbones, data_preprocessors, distillers, heads,  # noqa: F401,E501
-               losses, necks, recognizers, text_encoders)
+               losses, necks, parsers, recognizers, text_encoders)

@@ -6,3 +6,5 @@ from .zero_dce_enhance import ZeroDCEEnhance  # noqa: F401
 from .retinex_enhance import RetinexEnhance  # noqa: F401
 from .temporal_pair_views import TemporalPairViews  # noqa: F401
 from .clip_standardize import ClipStandardize  # noqa: F401
+from .parsing_maps import (FormatParsingMaps, LoadParsingMaps,  # noqa: F401
+                           ParsingAligned)

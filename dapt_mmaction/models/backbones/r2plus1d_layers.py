@@ -1,5 +1,5 @@
 """mmaction2's ResNet2Plus1d giving per-stage per-frame features."""
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import torch
 import torch.nn as nn
@@ -147,6 +147,30 @@ class R2Plus1DLayers(FrozenBackboneMixin, ResNet2Plus1d):
             super().init_weights()
         self._is_init = True
 
+    def stage_outputs(self, x: Tensor) -> List[Tensor]:
+        """Every stage's spatial output ``N x C_i x T_i x H_i x W_i``.
+
+        Dense heads (human parsing distillation) read these unpooled maps.
+
+        Args:
+            x (Tensor): Normalised video ``N x 3 x T x H x W``.
+
+        Returns:
+            list[Tensor]: One map per stage, shallow to deep.
+        """
+        if x.dim() != 5:
+            raise ValueError(f'R2Plus1DLayers expects N x C x T x H x W '
+                             f'video, got shape {tuple(x.shape)}')
+        outputs = []
+        with self.frozen_context():
+            x = self.conv1(x)
+            if self.with_pool1:  # no pool2 in R(2+1)D
+                x = self.maxpool(x)
+            for layer_name in self.res_layers:
+                x = getattr(self, layer_name)(x)
+                outputs.append(x)
+        return outputs
+
     def forward(self, x: Tensor) -> VideoFeatures:
         """Per-stage per-frame features.
 
@@ -158,13 +182,11 @@ class R2Plus1DLayers(FrozenBackboneMixin, ResNet2Plus1d):
             ``N x T_i x C_i``) and ``frame_embedding``, the last stage's
             pooled features ``N x T_last x C_last``.
         """
-        self._check_input(x)
         layers = []
-        with self.frozen_context():
-            for index, x in enumerate(self._stage_maps(x)):
-                pooled = x.mean(dim=(3, 4)).transpose(1, 2)
-                if index in self.out_indices:
-                    layers.append(pooled)
+        for index, x in enumerate(self.stage_outputs(x)):
+            pooled = x.mean(dim=(3, 4)).transpose(1, 2)
+            if index in self.out_indices:
+                layers.append(pooled)
         return VideoFeatures(layers, pooled)
 
     def forward_map(self, x: Tensor) -> Tensor:
@@ -176,23 +198,4 @@ class R2Plus1DLayers(FrozenBackboneMixin, ResNet2Plus1d):
         Returns:
             Tensor: ``N x C_last x T_last x H_last x W_last``.
         """
-        self._check_input(x)
-        with self.frozen_context():
-            for x in self._stage_maps(x):
-                pass
-        return x
-
-    @staticmethod
-    def _check_input(x: Tensor) -> None:
-        if x.dim() != 5:
-            raise ValueError(f'R2Plus1DLayers expects N x C x T x H x W '
-                             f'video, got shape {tuple(x.shape)}')
-
-    def _stage_maps(self, x: Tensor):
-        """Yield the output map of each stage in turn."""
-        x = self.conv1(x)
-        if self.with_pool1:  # no pool2 in R(2+1)D
-            x = self.maxpool(x)
-        for layer_name in self.res_layers:
-            x = getattr(self, layer_name)(x)
-            yield x
+        return self.stage_outputs(x)[-1]

@@ -1,0 +1,1 @@
+from .tiny_parsing_net import TinyParsingNet  # noqa: F401
