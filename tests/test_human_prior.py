@@ -219,7 +219,7 @@ def test_pretraining_logs_both_losses_and_finetune_loads_the_encoder(
     source = MODELS_build(Config.fromfile(finetune).model)
     torch.save({'state_dict': source.state_dict()}, tmp_path / 'source.pth')
     _train(finetune, tmp_path / 'ft',
-           f'model.init_cfg.checkpoint={tmp_path}/source.pth',
+           f'model.init_cfg.0.checkpoint={tmp_path}/source.pth',
            f'load_from={tmp_path}/pre/epoch_1.pth',
            'optim_wrapper.optimizer.lr=0.0',  # so the loaded weights stay
            'default_hooks.checkpoint.save_best=None',

@@ -63,6 +63,8 @@ METHODS = {
                 'SupCon), SSL student on the pool, KD on the k labels',
     'darklight': 'DarkLight: dark + gamma 1.8 streams, BERT head, the k '
                  'labels',
+    'humanprior': 'human-centred pretraining on the pool (parsing '
+                  'distillation + contrastive), then the fine-tune',
     'knn_source': 'kNN (k-shot bank) on the source model\'s features',
     'knn_dapt': 'kNN on the DAPT (paper) stage-1 encoder\'s features',
     'knn_dapt_dino': 'kNN on the DAPT (DINO options) encoder\'s features',
@@ -452,6 +454,11 @@ class Bench:
                              student_opts), val
         if method == 'actlumos':
             return self.actlumos(run_dir, seed, source)
+        if method == 'humanprior':
+            return self.finetune(run_dir, seed,
+                                 'humanprior_r2plus1d_finetune_toy.py',
+                                 [source], extra=[
+                                     f'load_from={self.humanprior(seed)}'])
         if method == 'darklight':
             ckpt, val = self.train(
                 'darklight_r2plus1d_toy.py', osp.join(run_dir, 'train'), seed,
@@ -483,6 +490,43 @@ class Bench:
             self._epochs(30))
         return self.test(student, ckpt, run_dir,
                          [f'model.teacher_checkpoint={teacher}']), val
+
+    def humanprior(self, seed: int) -> str:
+        """Human-centred pretraining on the pool; returns its checkpoint.
+
+        A small parser trained on the bright clips' generator masks labels
+        the pool through gamma 2.2 (as a user with a bright-trained parser
+        would), and the source backbone pretrains on those maps.
+        """
+        work = osp.join(self.work, 'humanprior', f'seed{seed}')
+        videos = osp.join(self.data, 'videos')
+        parser = osp.join(work, 'parser')
+        if not osp.isfile(osp.join(parser, 'parser.pth')):
+            self._call([self.python, osp.join(REPO, 'tools',
+                                              'train_parsing.py'),
+                        osp.join(self.data, 'bright_train.txt'), videos,
+                        parser, '--val-list',
+                        osp.join(self.data, 'bright_test.txt'), '--seed',
+                        str(seed), *(['--iters', '5'] if self.args.quick
+                                     else [])],
+                       osp.join(work, 'train_parsing.log'))
+        maps = osp.join(work, 'maps')  # resumable by itself
+        self._call([self.python, osp.join(REPO, 'tools',
+                                          'extract_parsing_maps.py'),
+                    osp.join(self.data, 'dark_pool.txt'), videos, maps,
+                    '--config', osp.join(parser, 'parser.py'),
+                    '--checkpoint', osp.join(parser, 'parser.pth'),
+                    '--enhancer', "dict(type='GammaCorrection', gamma=2.2)",
+                    '--no-progress'], osp.join(work, 'extract.log'))
+        source, _ = self.source_model(seed)
+        ckpt, _ = self.train(
+            'humanprior_r2plus1d_pretrain_toy.py', osp.join(work, 'pretrain'),
+            seed, [f'model.backbone.pretrained={source}',
+                   f'train_dataloader.dataset.pipeline.3.maps_root={maps}',
+                   f'train_dataloader.dataset.pipeline.3.video_root={videos}',
+                   *data_options(self.data, 'dark_pool', test=None)],
+            self._epochs(20, val=False), select='last')
+        return ckpt
 
     def result_path(self, method: str, seed: int) -> str:
         return osp.join(self.work, 'runs', method, f'seed{seed}',
