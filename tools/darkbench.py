@@ -232,8 +232,7 @@ class Bench:
             val = float('nan')
         if not found:
             raise RuntimeError(f'no {select} checkpoint in {work_dir}')
-        ckpt = max(found, key=lambda p: int(
-            p.rsplit('_', 1)[1].split('.')[0]))
+        ckpt = max(found, key=epoch_of)
         atomic_write_text(done, json.dumps(dict(checkpoint=ckpt,
                                                 val_top1=val)) + '\n')
         return ckpt, val
@@ -246,20 +245,12 @@ class Bench:
         (``best_of='val'``: the best of them), tools/test.py's metrics in
         ``<stamp>/<stamp>.json``.
         """
-        pattern = ('*/vis_data/scalars.json' if best_of == 'val' else
-                   '*/[0-9]*.json')
-        logs = sorted(glob.glob(osp.join(work_dir, pattern)),
-                      key=osp.getmtime)
-        if not logs:
-            raise RuntimeError(f'no json log under {work_dir}')
-        values = []
-        with open(logs[-1]) as f:
-            for line in f:
-                record = json.loads(line) if line.strip() else {}
-                if 'acc/top1' in record:
-                    values.append(float(record['acc/top1']))
+        records = read_json_log(work_dir, '*/vis_data/scalars.json'
+                                if best_of == 'val' else '*/[0-9]*.json')
+        values = [float(r['acc/top1']) for r in records if 'acc/top1' in r]
         if not values:
-            raise RuntimeError(f'{logs[-1]} has no acc/top1')
+            raise RuntimeError(f'the newest json log under {work_dir} has '
+                               'no acc/top1')
         return max(values) if best_of == 'val' else values[-1]
 
     def test(self, config: str, checkpoint: str, work_dir: str,
@@ -329,7 +320,7 @@ class Bench:
         self._call([self.python, osp.join(REPO, 'tools',
                                           'export_dapt_encoder.py'),
                     ckpt, encoder], osp.join(work, 'export.log'))
-        records = read_scalars(work)
+        records = read_json_log(work)
         knn = [r['knn_test/top1'] / 100 for r in records
                if 'knn_test/top1' in r]
         if len(knn) < 2:
@@ -346,7 +337,7 @@ class Bench:
     @staticmethod
     def _last_epoch_of(work: str) -> int:
         found = glob.glob(osp.join(work, 'epoch_*.pth'))
-        return max(int(p.rsplit('_', 1)[1].split('.')[0]) for p in found)
+        return max(map(epoch_of, found))
 
     def _stage1_data(self, seed: int) -> List[str]:
         """Stage-1 lists: the pool to train on, the k-shot bank for kNN."""
@@ -562,14 +553,23 @@ class Bench:
         return results
 
 
-def read_scalars(work_dir: str) -> List[dict]:
-    """The records of the newest ``vis_data/scalars.json`` of a run."""
-    logs = sorted(glob.glob(osp.join(work_dir, '*/vis_data/scalars.json')),
-                  key=osp.getmtime)
+def read_json_log(work_dir: str,
+                  pattern: str = '*/vis_data/scalars.json') -> List[dict]:
+    """The records of the newest json-lines log matching ``pattern``.
+
+    tools/train.py writes ``<stamp>/vis_data/scalars.json`` (the default),
+    tools/test.py ``<stamp>/<stamp>.json``.
+    """
+    logs = sorted(glob.glob(osp.join(work_dir, pattern)), key=osp.getmtime)
     if not logs:
-        raise RuntimeError(f'no scalars.json under {work_dir}')
+        raise RuntimeError(f'no json log under {work_dir}')
     with open(logs[-1]) as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def epoch_of(checkpoint: str) -> int:
+    """The epoch in ``epoch_7.pth`` or ``best_acc_top1_epoch_7.pth``."""
+    return int(checkpoint.rsplit('_', 1)[1].split('.')[0])
 
 
 def write_results(path: str, rows: List[dict]) -> None:
