@@ -310,34 +310,28 @@ class Bench:
         if osp.isfile(info_path):
             with open(info_path) as f:
                 return json.load(f)
-        source, _ = self.source_model(seed)
-        ckpt, _ = self.train(STAGE1[variant], work, seed, [
-            f'load_from={source}',
-            f'train_dataloader.dataset.pipeline.0.enhancer.checkpoint='
-            f'{self.sci_model(seed)}',
-            *self._stage1_data(seed)], self._stage1_epochs(), select='last')
+        ckpt = self.train_stage1(STAGE1[variant], work, seed)
         encoder = osp.join(work, 'dapt_encoder.pth')
         self._call([self.python, osp.join(REPO, 'tools',
                                           'export_dapt_encoder.py'),
                     ckpt, encoder], osp.join(work, 'export.log'))
-        records = read_json_log(work)
-        knn = [r['knn_test/top1'] / 100 for r in records
-               if 'knn_test/top1' in r]
-        if len(knn) < 2:
-            raise RuntimeError(f'{work}: expected knn_test/top1 before and '
-                               f'after stage 1, found {knn}')
-        train = [r for r in records if 'teacher_entropy' in r]
-        last = train[-max(1, len(train) // self._last_epoch_of(work)):]
-        info = dict(encoder=encoder, knn_before=knn[0], knn_after=knn[-1],
-                    **{k: float(np.mean([r[k] for r in last]))
-                       for k in STAGE1_SIGNALS})
+        info = dict(encoder=encoder, **stage1_signals(work))
         atomic_write_text(info_path, json.dumps(info) + '\n')
         return info
 
-    @staticmethod
-    def _last_epoch_of(work: str) -> int:
-        found = glob.glob(osp.join(work, 'epoch_*.pth'))
-        return max(map(epoch_of, found))
+    def train_stage1(self, config: str, work: str, seed: int,
+                     options: Sequence[str] = ()) -> str:
+        """tools/train.py on a stage-1 config from the seed's source model
+        (SCI, pool and kNN lists of the seed); returns the last checkpoint.
+        ``options`` come last, so they may override the epoch options."""
+        source, _ = self.source_model(seed)
+        ckpt, _ = self.train(config, work, seed, [
+            f'load_from={source}',
+            f'train_dataloader.dataset.pipeline.0.enhancer.checkpoint='
+            f'{self.sci_model(seed)}',
+            *self._stage1_data(seed), *options], self._stage1_epochs(),
+            select='last')
+        return ckpt
 
     def _stage1_data(self, seed: int) -> List[str]:
         """Stage-1 lists: the pool to train on, the k-shot bank for kNN."""
@@ -565,6 +559,30 @@ def read_json_log(work_dir: str,
         raise RuntimeError(f'no json log under {work_dir}')
     with open(logs[-1]) as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def stage1_signals(work: str) -> dict:
+    """What a finished stage-1 run in ``work`` measured.
+
+    Returns:
+        dict: ``knn_before`` / ``knn_after`` (kNN top-1 on dark_test of the
+        source features and of the final encoder's, fractions), ``knn_val``
+        (kNN top-1 on dark_val after each epoch) and the mean of each
+        collapse signal (``STAGE1_SIGNALS``) over the last epoch's logs.
+    """
+    records = read_json_log(work)
+    knn = [r['knn_test/top1'] / 100 for r in records if 'knn_test/top1' in r]
+    if len(knn) < 2:
+        raise RuntimeError(f'{work}: expected knn_test/top1 before and after '
+                           f'stage 1, found {knn}')
+    train = [r for r in records if 'teacher_entropy' in r]
+    epochs = max(map(epoch_of, glob.glob(osp.join(work, 'epoch_*.pth'))))
+    last = train[-max(1, len(train) // epochs):]
+    return dict(knn_before=knn[0], knn_after=knn[-1],
+                knn_val=[r['knn_val/top1'] / 100 for r in records
+                         if 'knn_val/top1' in r],
+                **{k: float(np.mean([r[k] for r in last]))
+                   for k in STAGE1_SIGNALS})
 
 
 def epoch_of(checkpoint: str) -> int:
