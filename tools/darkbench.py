@@ -178,6 +178,8 @@ class Bench:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             [REPO] + [p for p in os.environ.get('PYTHONPATH', '').split(
                 os.pathsep) if p]))
+        print(f'    {" ".join(osp.basename(c) for c in cmd[1:3])}: log '
+              f'{log}', flush=True)
         with open(log, 'w') as f:
             f.write('$ ' + ' '.join(shlex.quote(c) for c in cmd) + '\n')
             f.flush()
@@ -528,6 +530,8 @@ class Bench:
                 print(f'[{i}/{len(jobs)}] {method} seed {seed}: kept '
                       f'({results[-1]["top1"]:.2%}) {path}', flush=True)
                 continue
+            print(f'[{i}/{len(jobs)}] {method} seed {seed}: '
+                  f'{METHODS[method]}', flush=True)
             t0 = time.time()
             top1, val = self.run_method(method, seed, osp.dirname(path))
             seconds = time.time() - t0
