@@ -5,20 +5,12 @@
 #   tools/dist_train.sh configs/dapt_clip_arid_finetune.py 8
 #   python tools/test.py configs/dapt_clip_arid_finetune.py \
 #       work_dirs/dapt_clip_arid_finetune/best_acc_top1_epoch_*.pth
-_base_ = [
-    '_base_/default_runtime.py', '_base_/models/dapt_stage2_clip_vit_b16.py',
-    '_base_/models/clip_text_head.py', '_base_/datasets/arid_video.py',
-    '_base_/schedules/dapt_stage2.py'
-]
+_base_ = ['_base_/models/dapt_stage2_clip_vit_b16.py',
+          '_base_/dapt_stage2_arid_text_head.py']
 encoder_checkpoint = 'work_dirs/dapt_clip_arid/dapt_encoder.pth'
 model = dict(
-    cls_head=dict(_base_.clip_text_head, num_classes=11,
-                  class_names=_base_.arid_classes),
+    cls_head=_base_.arid_text_head,
     # backbone.* and neck.* from stage 1 (teacher); the backbone's own
     # pretrained='openai' weights are loaded first and overwritten by the
     # identical frozen copy in the export
     init_cfg=dict(type='Pretrained', checkpoint=encoder_checkpoint))
-
-# the text encoder is pretrained too: the lr of pretrained parts
-optim_wrapper = dict(paramwise_cfg=dict(custom_keys={
-    'cls_head.text_encoder': dict(lr_mult=0.1)}))

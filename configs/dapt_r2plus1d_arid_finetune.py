@@ -2,18 +2,11 @@
 # R(2+1)D-34 with the stage-1 adapter, the CLIP text-encoder classifier, the
 # stage-1 sampling (64 frames spread over the clip), 224 x 224.
 #   tools/dist_train.sh configs/dapt_r2plus1d_arid_finetune.py 8
-_base_ = [
-    '_base_/default_runtime.py', '_base_/models/dapt_stage2_r2plus1d_34.py',
-    '_base_/models/clip_text_head.py', '_base_/datasets/arid_video.py',
-    '_base_/schedules/dapt_stage2.py'
-]
+_base_ = ['_base_/models/dapt_stage2_r2plus1d_34.py',
+          '_base_/dapt_stage2_arid_text_head.py']
 encoder_checkpoint = 'work_dirs/dapt_r2plus1d_arid/dapt_encoder.pth'
-model = dict(
-    cls_head=dict(_base_.clip_text_head, num_classes=11,
-                  class_names=_base_.arid_classes),
-    init_cfg=dict(type='Pretrained', checkpoint=encoder_checkpoint))
-optim_wrapper = dict(paramwise_cfg=dict(custom_keys={
-    'cls_head.text_encoder': dict(lr_mult=0.1)}))
+model = dict(cls_head=_base_.arid_text_head,
+             init_cfg=dict(type='Pretrained', checkpoint=encoder_checkpoint))
 
 
 def _frames(pipeline):

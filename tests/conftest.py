@@ -9,6 +9,7 @@ import importlib.util
 import os
 import os.path as osp
 import socket
+import subprocess
 import sys
 from types import ModuleType
 
@@ -112,6 +113,21 @@ def load_tool(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def run_python(args: list, cwd) -> str:
+    """Run ``python *args`` in ``cwd`` with this checkout importable and one
+    thread, as a user runs a tool; fail the test with the output's tail
+    unless it exits 0.
+
+    Returns:
+        str: Its stdout and stderr.
+    """
+    env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')
+    proc = subprocess.run([sys.executable, *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+    return proc.stdout + proc.stderr
 
 
 def free_port() -> int:

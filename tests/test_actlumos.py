@@ -1,16 +1,13 @@
 """ActLumos and DarkLight: Retinex, DFF, SupCon, the dual-stream teacher,
 the SSL pairs, and the three stages through tools/train.py."""
 import math
-import os
 import os.path as osp
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import torch
 import torch.nn as nn
-from conftest import REPO
+from conftest import REPO, run_python
 
 from dapt_mmaction.datasets.transforms import RetinexEnhance
 from dapt_mmaction.enhancers.retinex import MSRCRetinex, gaussian_blur
@@ -216,14 +213,6 @@ def test_ssl_pairs_are_one_video_at_different_times(make_video):
 
 
 # ------------------------------------------------------- tools/train.py
-def _run(args, cwd):
-    env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')
-    proc = subprocess.run([sys.executable, *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
-    return proc.stdout + proc.stderr
-
-
 def test_toy_actlumos_three_stages_through_train(tmp_path):
     from dapt_mmaction.toydata.motion import generate_toy_dataset
     generate_toy_dataset(str(tmp_path / 'data' / 'toy'), clips_per_class=2,
@@ -237,17 +226,17 @@ def test_toy_actlumos_three_stages_through_train(tmp_path):
     train = osp.join(REPO, 'tools', 'train.py')
     configs = osp.join(REPO, 'configs')
     teacher = str(tmp_path / 'teacher')
-    log = _run([train, osp.join(configs, 'actlumos_r2plus1d_toy_teacher.py'),
+    log = run_python([train, osp.join(configs, 'actlumos_r2plus1d_toy_teacher.py'),
                 '--work-dir', teacher, '--cfg-options', *tiny, *no_val],
                tmp_path)
     assert 'loss_supcon' in log and 'loss_cls' in log
     ssl = str(tmp_path / 'ssl')
-    log = _run([train, osp.join(configs,
+    log = run_python([train, osp.join(configs,
                                 'actlumos_r2plus1d_toy_student_ssl.py'),
                 '--work-dir', ssl, '--cfg-options', *tiny], tmp_path)
     assert 'loss_infonce' in log
     student = str(tmp_path / 'student')
-    log = _run([train, osp.join(configs, 'actlumos_r2plus1d_toy_student.py'),
+    log = run_python([train, osp.join(configs, 'actlumos_r2plus1d_toy_student.py'),
                 '--work-dir', student, '--cfg-options', *tiny, *no_val,
                 f'model.teacher_checkpoint={teacher}/epoch_1.pth',
                 f'model.student.backbone.pretrained={ssl}/epoch_1.pth'],

@@ -3,16 +3,13 @@ teacher and the student through tools/train.py, the student through
 tools/test.py."""
 import glob
 import json
-import os
 import os.path as osp
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import torch
-from conftest import REPO, load_tool
+from conftest import REPO, load_tool, run_python
 from mmengine.config import Config
 
 from dapt_mmaction.toydata.motion import generate_toy_dataset
@@ -33,14 +30,6 @@ def toy_root(tmp_path_factory):
                          test_clips_per_class=1, num_frames=16, height=72,
                          width=96, seed=3)
     return root
-
-
-def _run(args, cwd):
-    env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')
-    proc = subprocess.run([sys.executable, *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
-    return proc.stdout + proc.stderr
 
 
 @pytest.fixture(scope='module')
@@ -70,12 +59,12 @@ def test_train_zerodce_lowers_its_loss_and_brightens(zerodce_checkpoint):
 
 def test_toy_dlkdd_train_and_test(toy_root, zerodce_checkpoint):
     teacher_dir = str(toy_root / 'teacher')
-    _run([osp.join(REPO, 'tools', 'train.py'),
+    run_python([osp.join(REPO, 'tools', 'train.py'),
           osp.join(CONFIGS, 'dlkdd_r2plus1d_toy_teacher.py'), '--work-dir',
           teacher_dir, '--seed', '0', '--cfg-options', *TINY], toy_root)
     teacher_ckpt = osp.join(teacher_dir, 'epoch_1.pth')
     student_dir = str(toy_root / 'student')
-    log = _run([osp.join(REPO, 'tools', 'train.py'),
+    log = run_python([osp.join(REPO, 'tools', 'train.py'),
                 osp.join(CONFIGS, 'dlkdd_r2plus1d_toy_student.py'),
                 '--work-dir', student_dir, '--seed', '0', '--cfg-options',
                 *TINY, f'model.teacher_checkpoint={teacher_ckpt}',
@@ -101,7 +90,7 @@ def test_toy_dlkdd_train_and_test(toy_root, zerodce_checkpoint):
         load_tool('export_student').export_student(teacher_ckpt, exported)
 
     test_dir = str(toy_root / 'student_test')
-    _run([osp.join(REPO, 'tools', 'test.py'),
+    run_python([osp.join(REPO, 'tools', 'test.py'),
           osp.join(CONFIGS, 'dlkdd_r2plus1d_toy_student.py'), ckpt,
           '--work-dir', test_dir, '--cfg-options', *TINY[2:]], toy_root)
     metrics = sorted(glob.glob(osp.join(test_dir, '*', '*.json')))

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import (REPO, load_tool, tiny_adapter_recognizer_cfg,
-                      tiny_clip_kwargs)
+from conftest import (REPO, TOY_TEST_PIPELINE, load_tool,
+                      tiny_adapter_recognizer_cfg, tiny_clip_kwargs)
 from mmengine.dataset import pseudo_collate
 
 from dapt_mmaction.visualization import VideoGradCAM
@@ -203,19 +203,14 @@ def test_unknown_layer_lists_available(clip_model):
         VideoGradCAM(clip_model)(video_input(), target=7)
 
 
+# the toy test pipeline, three 64 crops of the whole 64-high frame
+TEST_PIPELINE = [*TOY_TEST_PIPELINE[:3], dict(type='Resize', scale=(-1, 64)),
+                 dict(type='ThreeCrop', crop_size=64), *TOY_TEST_PIPELINE[5:]]
 CONFIG = '''
 default_scope = 'mmaction'
 custom_imports = dict(imports=['dapt_mmaction'], allow_failed_imports=False)
 model = {model!r}
-test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=8, num_clips=1, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 64)),
-    dict(type='ThreeCrop', crop_size=64),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs'),
-]
+test_pipeline = {pipeline!r}
 '''
 
 
@@ -224,7 +219,8 @@ def tool_files(tmp_path_factory, clip_model):
     from dapt_mmaction.datasets.video_io import write_video
     root = tmp_path_factory.mktemp('gradcam')
     config = root / 'cfg.py'
-    config.write_text(CONFIG.format(model=clip_model_cfg()))
+    config.write_text(CONFIG.format(model=clip_model_cfg(),
+                                    pipeline=TEST_PIPELINE))
     checkpoint = root / 'model.pth'
     torch.save(dict(state_dict=clip_model.state_dict(), meta={}), checkpoint)
     yy, xx = np.mgrid[0:72, 0:96]

@@ -214,7 +214,8 @@ def _fake_checkout(tmp_path, venv=True):
     import shutil
     root = tmp_path / 'checkout'
     (root / 'tools').mkdir(parents=True)
-    for name in ('dist_train.sh', 'dist_test.sh', 'pick_python.sh'):
+    for name in ('dist_train.sh', 'dist_test.sh', 'dist_launch.sh',
+                 'pick_python.sh'):
         shutil.copy(os.path.join(REPO, 'tools', name), root / 'tools')
     if venv:
         _fake_python(root / '.venv' / 'bin', 'venv python', torch=True)

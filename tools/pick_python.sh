@@ -1,4 +1,4 @@
-# Sourced by dist_train.sh / dist_test.sh: choose the interpreter and say it.
+# Sourced by dist_launch.sh: choose the interpreter and say it.
 # PYTHON wins; else the project's .venv (made by `make venv`) when it exists;
 # else python on PATH. Fails early when that python has no torch.
 pick_python() {

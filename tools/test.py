@@ -5,14 +5,12 @@ Examples:
     tools/dist_test.sh CONFIG CHECKPOINT 8 --dump results.pkl
 """
 import argparse
-import os
-import os.path as osp
 
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
 
 import dapt_mmaction  # noqa: F401  (stack fixes before the Runner exists)
-from mmaction.registry import RUNNERS
+from dapt_mmaction.engine.launch import (build_runner, parse_launch_args,
+                                         set_work_dir)
 
 
 def parse_args() -> argparse.Namespace:
@@ -33,17 +31,12 @@ def parse_args() -> argparse.Namespace:
                         help='visualise every n-th sample')
     parser.add_argument('--wait-time', type=float, default=2,
                         help='seconds each window is shown')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    return parse_launch_args(parser)
 
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
-    """Apply the command line to the config.
+    """Apply test.py's command line to the config: visualisation, ``--dump``,
+    the launcher, ``--cfg-options``, the work dir and the checkpoint.
 
     Args:
         cfg (Config): The loaded config.
@@ -69,11 +62,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    set_work_dir(cfg, args)
     cfg.load_from = args.checkpoint
     return cfg
 
@@ -82,9 +71,7 @@ def main() -> None:
     """Build the runner from the config and test the checkpoint."""
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
-    runner = (Runner.from_cfg(cfg) if 'runner_type' not in cfg
-              else RUNNERS.build(cfg))
-    runner.test()
+    build_runner(cfg).test()
 
 
 if __name__ == '__main__':

@@ -5,15 +5,13 @@ Examples:
     tools/dist_train.sh configs/dapt_clip_arid.py 8 --amp
 """
 import argparse
-import os
-import os.path as osp
 
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
 
 import dapt_mmaction  # noqa: F401  (stack fixes before the Runner exists)
+from dapt_mmaction.engine.launch import (build_runner, parse_launch_args,
+                                         set_work_dir)
 from dapt_mmaction.engine.optim_wrappers import select_amp_optim_wrapper
-from mmaction.registry import RUNNERS
 
 
 def parse_args() -> argparse.Namespace:
@@ -39,17 +37,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config keys, xxx=yyy (e.g. train_cfg.max_epochs=2)')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    return parse_launch_args(parser)
 
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
-    """Apply the command line to the config.
+    """Apply train.py's command line to the config: validation off, the
+    launcher, the work dir, AMP, resuming, lr scaling and seeds, then
+    ``--cfg-options`` over all of them.
 
     Args:
         cfg (Config): The loaded config.
@@ -61,11 +55,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    set_work_dir(cfg, args)
     if args.amp:
         select_amp_optim_wrapper(cfg)
     if args.resume == 'auto':
@@ -87,9 +77,7 @@ def main() -> None:
     """Build the runner from the config and train."""
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
-    runner = (Runner.from_cfg(cfg) if 'runner_type' not in cfg
-              else RUNNERS.build(cfg))
-    runner.train()
+    build_runner(cfg).train()
 
 
 if __name__ == '__main__':

@@ -31,16 +31,11 @@ val_pipeline = [
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs'),
 ]
+# the test views: num_clips clips x three crops of the validation pipeline
 test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=num_frames, num_clips=test_clips,
-         test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 224)),
-    dict(type='ThreeCrop', crop_size=224),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs'),
-]
+    *val_pipeline[:1], dict(val_pipeline[1], num_clips=test_clips),
+    *val_pipeline[2:4], dict(type='ThreeCrop', crop_size=224),
+    *val_pipeline[5:]]
 
 video_prefix = dict(video=f'{data_root}/clips_v1')
 # validation never reads the test list: the val loop (and save_best) use a

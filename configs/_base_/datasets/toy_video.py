@@ -31,19 +31,13 @@ train_dataloader = dict(
                  ann_file=f'{data_root}/{train_domain}_train.txt',
                  data_prefix=dict(video=video_root),
                  pipeline=train_pipeline))
+# val and test: the training loader unshuffled, on the test lists
 val_dataloader = dict(
-    batch_size=8, num_workers=1, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type,
+    train_dataloader, sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(train_dataloader['dataset'],
                  ann_file=f'{data_root}/{train_domain}_test.txt',
-                 data_prefix=dict(video=video_root),
                  pipeline=test_pipeline, test_mode=True))
-test_dataloader = dict(
-    batch_size=8, num_workers=1, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type,
-                 ann_file=f'{data_root}/{test_domain}_test.txt',
-                 data_prefix=dict(video=video_root),
-                 pipeline=test_pipeline, test_mode=True))
+test_dataloader = dict(val_dataloader, dataset=dict(
+    val_dataloader['dataset'], ann_file=f'{data_root}/{test_domain}_test.txt'))
 val_evaluator = dict(type='AccMetric')
 test_evaluator = val_evaluator
