@@ -174,6 +174,75 @@ def test_extraction_resumes_and_writes_atomically(tiny_bench, tmp_path,
         tool.build_enhancer('[1, 2]')
 
 
+# A parsing worker without mediapipe: the TinyParsingNet in its own process
+# (torch only, loaded from its file), answering over the pipe with the
+# worker module's serve(); it records its argv.
+_TORCH_WORKER = """
+import importlib.util, sys
+import torch
+sys.path.insert(0, {tools!r})
+from mediapipe_parsing_worker import serve
+open({argv_file!r}, 'w').write(' '.join(sys.argv[1:]))
+spec = importlib.util.spec_from_file_location('tiny_parsing_net', {net!r})
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+net = module.TinyParsingNet(num_parts=5, width=4).eval()
+net.load_state_dict(torch.load({checkpoint!r}, weights_only=True))
+
+
+@torch.no_grad()
+def parse(frames):
+    x = torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 255
+    return net(x).argmax(1).byte().numpy()
+
+
+serve(parse)
+"""
+
+
+def test_extraction_through_a_worker_process_over_the_pipe(tiny_bench,
+                                                           tmp_path):
+    tool = load_tool('extract_parsing_maps')
+    config, checkpoint = _parser_files(tmp_path)
+    worker = tmp_path / 'torch_worker.py'
+    argv_file = str(tmp_path / 'worker_argv.txt')
+    worker.write_text(_TORCH_WORKER.format(
+        tools=osp.join(REPO, 'tools'), argv_file=argv_file,
+        checkpoint=checkpoint, net=osp.join(
+            REPO, 'dapt_mmaction', 'models', 'parsers',
+            'tiny_parsing_net.py')))
+    # stands in for the mediapipe environment's python: runs the worker
+    # above with the arguments extract_parsing_maps gives the real one
+    python = tmp_path / 'worker_python'
+    python.write_text(f'#!/bin/sh\nexec {sys.executable} {worker} "$@"\n')
+    python.chmod(0o755)
+    out = str(tmp_path / 'maps')
+    videos = osp.join(tiny_bench, 'videos')
+    video_list = osp.join(tiny_bench, 'bright_train4.txt')
+    assert tool.main([video_list, videos, out, '--mediapipe-python',
+                      str(python), '--mediapipe-model', 'pose',
+                      '--resolution', '12', '16', '--no-progress']) == \
+        dict(written=4, skipped=0)
+    worker_args = open(argv_file).read().split()
+    assert worker_args[0].endswith('mediapipe_parsing_worker.py')
+    assert worker_args[1:] == ['--model', 'pose']
+    # every stored map is the parser's output on that video's frames
+    parse = tool.build_torch_parser(config, checkpoint, 16, 'cpu')
+    import decord
+    for line in open(video_list):
+        rel = line.split()[0]
+        reader = decord.VideoReader(osp.join(videos, rel))
+        frames = reader.get_batch(list(range(len(reader)))).asnumpy()
+        expected = tool.resize_ids(parse(frames), (12, 16))
+        assert len(np.unique(expected)) > 1  # not a constant map
+        stored = np.load(osp.join(out, rel[:-4] + '.parsing.npz'))['maps']
+        np.testing.assert_array_equal(stored, expected)
+    # a worker that stops is named in the error
+    dead = tool.WorkerParser([sys.executable, '-c', 'pass'], hint='hint')
+    with pytest.raises(RuntimeError, match=r"stopped: hint"):
+        dead(np.zeros((2, 4, 4, 3), np.uint8))
+
+
 def _walk(root):
     for folder, _, names in os.walk(root):
         for name in names:
