@@ -334,3 +334,22 @@ def test_ucf101_and_hmdb51_split_files(tmp_path):
     assert hmdb51_split(str(hmdb), 1, 'test') == [('wave/w2.avi', 1)]
     with pytest.raises(FileNotFoundError, match='split2'):
         hmdb51_split(str(hmdb), 2, 'train')
+
+
+def test_finetune_neck_is_global_average_pooling_of_the_last_stage():
+    from mmengine.config import Config
+    from mmaction.registry import MODELS
+    toy = Config.fromfile(osp.join(REPO, 'configs', '_base_', 'models',
+                                   'dapt_r2plus1d_tiny_toy.py'))
+    torch.manual_seed(0)
+    backbone = MODELS.build(toy.trainable_backbone).eval()
+    pool = MODELS.build(dict(type='FrameEmbeddingPoolNeck', normalize=False))
+    x = torch.randn(2, 3, 8, 32, 32)
+    with torch.no_grad():
+        features, last_map = backbone(x), backbone.forward_map(x)
+    torch.testing.assert_close(pool(features), last_map.mean((2, 3, 4)))
+    # the default (CLIP zero-shot) form still normalises each frame first
+    normed = MODELS.build(dict(type='FrameEmbeddingPoolNeck'))(features)
+    torch.testing.assert_close(
+        normed, torch.nn.functional.normalize(
+            features.frame_embedding, dim=-1).mean(1))
