@@ -7,13 +7,6 @@
 #   python tools/test.py configs/humanprior_r2plus1d_arid_finetune.py \
 #       work_dirs/humanprior_r2plus1d_arid_finetune/best_acc_top1_epoch_N.pth
 _base_ = ['_base_/humanprior_r2plus1d_finetune.py']
-data_root = 'data/arid'
-videos = dict(video=f'{data_root}/clips_v1')
-train_list = f'{data_root}/split1_train.txt'
 model = dict(
     backbone=dict(pretrained='work_dirs/humanprior_r2plus1d_arid/epoch_100.pth'),
-    cls_head=dict(num_classes=11))
-train_dataloader = dict(dataset=dict(ann_file=train_list, data_prefix=videos))
-val_dataloader = dict(dataset=dict(ann_file=train_list, data_prefix=videos))
-test_dataloader = dict(dataset=dict(
-    ann_file=f'{data_root}/split1_test.txt', data_prefix=videos))
+    cls_head=dict(num_classes=len(_base_.arid_classes)))

@@ -2,12 +2,15 @@
 # the pretrained R(2+1)D-18 (backbone.pretrained = the pretraining
 # checkpoint: its backbone.* tensors load, its parsing and projection heads
 # are left out) + global average pooling + a linear classifier, all trained
-# on the labels. Training and model selection on the training list, split by
+# on the labels. The data pieces are arid_video.py's (ARID v1.0 split 1 by
+# default): training and model selection on the training list, split by
 # HoldoutVideoDataset into the training clips and a class-stratified 10 %
 # hold-out for validation (never the test list); tools/test.py on the test
-# list. Configs set model.backbone.pretrained, cls_head.num_classes and the
+# list; the pipelines are this encoder's. Configs set
+# model.backbone.pretrained, cls_head.num_classes and, for other data, the
 # datasets' ann_file and data_prefix.
-_base_ = ['default_runtime.py', 'models/humanprior_r2plus1d_18.py']
+_base_ = ['default_runtime.py', 'models/humanprior_r2plus1d_18.py',
+          'datasets/arid_video.py']
 clip_len, frame_interval, crop_size = 16, 2, 112  # as the pretraining
 test_clips = 10
 model = dict(
@@ -46,23 +49,10 @@ test_pipeline = [
     dict(t, num_clips=test_clips) if t['type'] == 'SampleFrames' else t
     for t in val_pipeline]
 
-holdout = dict(type='HoldoutVideoDataset', holdout_ratio=0.1, holdout_seed=0)
-train_dataloader = dict(
-    batch_size=16, num_workers=8, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(holdout, subset='train', pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=16, num_workers=8, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(holdout, subset='val', pipeline=val_pipeline,
-                 test_mode=True))
-test_dataloader = dict(
-    batch_size=1, num_workers=8, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type='VideoDataset', pipeline=test_pipeline,
-                 test_mode=True))
-val_evaluator = dict(type='AccMetric')
-test_evaluator = val_evaluator
+train_dataloader = dict(batch_size=16,
+                        dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(batch_size=16, dataset=dict(pipeline=val_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 
 max_epochs = 50
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
