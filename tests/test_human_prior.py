@@ -249,21 +249,33 @@ def _walk(root):
             yield osp.join(folder, name)
 
 
+def _train_argv(config, work_dir, *options):
+    return [osp.join(REPO, 'tools', 'train.py'), config, '--no-validate',
+            '--work-dir', str(work_dir), '--cfg-options',
+            'train_cfg.max_epochs=1', 'train_dataloader.batch_size=2',
+            'train_dataloader.num_workers=0',
+            'train_dataloader.persistent_workers=False',
+            'default_hooks.logger.interval=1', *options]
+
+
 def _train(config, work_dir, *options):
     env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')
     run = subprocess.run(
-        [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
-         '--no-validate', '--work-dir', str(work_dir), '--cfg-options',
-         'train_cfg.max_epochs=1', 'train_dataloader.batch_size=2',
-         'train_dataloader.num_workers=0',
-         'train_dataloader.persistent_workers=False',
-         'default_hooks.logger.interval=1', *options],
+        [sys.executable, *_train_argv(config, work_dir, *options)],
         check=False, cwd=REPO, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-3000:]
 
 
+def _train_in_process(monkeypatch, config, work_dir, *options):
+    """tools/train.py's main() in this process (no second interpreter)."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(sys, 'argv', _train_argv(
+        config, work_dir, *options, f'experiment_name=hp-{id(work_dir)}'))
+    load_tool('train').main()
+
+
 def test_pretraining_logs_both_losses_and_finetune_loads_the_encoder(
-        tiny_bench, tmp_path):
+        tiny_bench, tmp_path, monkeypatch):
     from mmengine.config import Config
     from mmaction.registry import MODELS
     from dapt_mmaction.checkpoint import load_state_dict_file
@@ -287,7 +299,7 @@ def test_pretraining_logs_both_losses_and_finetune_loads_the_encoder(
                         'humanprior_r2plus1d_finetune_toy.py')
     source = MODELS_build(Config.fromfile(finetune).model)
     torch.save({'state_dict': source.state_dict()}, tmp_path / 'source.pth')
-    _train(finetune, tmp_path / 'ft',
+    _train_in_process(monkeypatch, finetune, tmp_path / 'ft',
            f'model.init_cfg.0.checkpoint={tmp_path}/source.pth',
            f'load_from={tmp_path}/pre/epoch_1.pth',
            'optim_wrapper.optimizer.lr=0.0',  # so the loaded weights stay
