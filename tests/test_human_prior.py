@@ -174,27 +174,108 @@ def test_extraction_resumes_and_writes_atomically(tiny_bench, tmp_path,
         tool.build_enhancer('[1, 2]')
 
 
+# A parsing worker without mediapipe: the TinyParsingNet in its own process
+# (torch only, loaded from its file), answering over the pipe with the
+# worker module's serve(); it records its argv.
+_TORCH_WORKER = """
+import importlib.util, sys
+import torch
+sys.path.insert(0, {tools!r})
+from mediapipe_parsing_worker import serve
+open({argv_file!r}, 'w').write(' '.join(sys.argv[1:]))
+spec = importlib.util.spec_from_file_location('tiny_parsing_net', {net!r})
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+net = module.TinyParsingNet(num_parts=5, width=4).eval()
+net.load_state_dict(torch.load({checkpoint!r}, weights_only=True))
+
+
+@torch.no_grad()
+def parse(frames):
+    x = torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 255
+    return net(x).argmax(1).byte().numpy()
+
+
+serve(parse)
+"""
+
+
+def test_extraction_through_a_worker_process_over_the_pipe(tiny_bench,
+                                                           tmp_path):
+    tool = load_tool('extract_parsing_maps')
+    config, checkpoint = _parser_files(tmp_path)
+    worker = tmp_path / 'torch_worker.py'
+    argv_file = str(tmp_path / 'worker_argv.txt')
+    worker.write_text(_TORCH_WORKER.format(
+        tools=osp.join(REPO, 'tools'), argv_file=argv_file,
+        checkpoint=checkpoint, net=osp.join(
+            REPO, 'dapt_mmaction', 'models', 'parsers',
+            'tiny_parsing_net.py')))
+    # stands in for the mediapipe environment's python: runs the worker
+    # above with the arguments extract_parsing_maps gives the real one
+    python = tmp_path / 'worker_python'
+    python.write_text(f'#!/bin/sh\nexec {sys.executable} {worker} "$@"\n')
+    python.chmod(0o755)
+    out = str(tmp_path / 'maps')
+    videos = osp.join(tiny_bench, 'videos')
+    video_list = osp.join(tiny_bench, 'bright_train4.txt')
+    assert tool.main([video_list, videos, out, '--mediapipe-python',
+                      str(python), '--mediapipe-model', 'pose',
+                      '--resolution', '12', '16', '--no-progress']) == \
+        dict(written=4, skipped=0)
+    worker_args = open(argv_file).read().split()
+    assert worker_args[0].endswith('mediapipe_parsing_worker.py')
+    assert worker_args[1:] == ['--model', 'pose']
+    # every stored map is the parser's output on that video's frames
+    parse = tool.build_torch_parser(config, checkpoint, 16, 'cpu')
+    import decord
+    for line in open(video_list):
+        rel = line.split()[0]
+        reader = decord.VideoReader(osp.join(videos, rel))
+        frames = reader.get_batch(list(range(len(reader)))).asnumpy()
+        expected = tool.resize_ids(parse(frames), (12, 16))
+        assert len(np.unique(expected)) > 1  # not a constant map
+        stored = np.load(osp.join(out, rel[:-4] + '.parsing.npz'))['maps']
+        np.testing.assert_array_equal(stored, expected)
+    # a worker that stops is named in the error
+    dead = tool.WorkerParser([sys.executable, '-c', 'pass'], hint='hint')
+    with pytest.raises(RuntimeError, match=r"stopped: hint"):
+        dead(np.zeros((2, 4, 4, 3), np.uint8))
+
+
 def _walk(root):
     for folder, _, names in os.walk(root):
         for name in names:
             yield osp.join(folder, name)
 
 
+def _train_argv(config, work_dir, *options):
+    return [osp.join(REPO, 'tools', 'train.py'), config, '--no-validate',
+            '--work-dir', str(work_dir), '--cfg-options',
+            'train_cfg.max_epochs=1', 'train_dataloader.batch_size=2',
+            'train_dataloader.num_workers=0',
+            'train_dataloader.persistent_workers=False',
+            'default_hooks.logger.interval=1', *options]
+
+
 def _train(config, work_dir, *options):
     env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')
     run = subprocess.run(
-        [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
-         '--no-validate', '--work-dir', str(work_dir), '--cfg-options',
-         'train_cfg.max_epochs=1', 'train_dataloader.batch_size=2',
-         'train_dataloader.num_workers=0',
-         'train_dataloader.persistent_workers=False',
-         'default_hooks.logger.interval=1', *options],
+        [sys.executable, *_train_argv(config, work_dir, *options)],
         check=False, cwd=REPO, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-3000:]
 
 
+def _train_in_process(monkeypatch, config, work_dir, *options):
+    """tools/train.py's main() in this process (no second interpreter)."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(sys, 'argv', _train_argv(
+        config, work_dir, *options, f'experiment_name=hp-{id(work_dir)}'))
+    load_tool('train').main()
+
+
 def test_pretraining_logs_both_losses_and_finetune_loads_the_encoder(
-        tiny_bench, tmp_path):
+        tiny_bench, tmp_path, monkeypatch):
     from mmengine.config import Config
     from mmaction.registry import MODELS
     from dapt_mmaction.checkpoint import load_state_dict_file
@@ -218,7 +299,7 @@ def test_pretraining_logs_both_losses_and_finetune_loads_the_encoder(
                         'humanprior_r2plus1d_finetune_toy.py')
     source = MODELS_build(Config.fromfile(finetune).model)
     torch.save({'state_dict': source.state_dict()}, tmp_path / 'source.pth')
-    _train(finetune, tmp_path / 'ft',
+    _train_in_process(monkeypatch, finetune, tmp_path / 'ft',
            f'model.init_cfg.0.checkpoint={tmp_path}/source.pth',
            f'load_from={tmp_path}/pre/epoch_1.pth',
            'optim_wrapper.optimizer.lr=0.0',  # so the loaded weights stay
@@ -265,3 +346,22 @@ def test_ucf101_and_hmdb51_split_files(tmp_path):
     assert hmdb51_split(str(hmdb), 1, 'test') == [('wave/w2.avi', 1)]
     with pytest.raises(FileNotFoundError, match='split2'):
         hmdb51_split(str(hmdb), 2, 'train')
+
+
+def test_finetune_neck_is_global_average_pooling_of_the_last_stage():
+    from mmengine.config import Config
+    from mmaction.registry import MODELS
+    toy = Config.fromfile(osp.join(REPO, 'configs', '_base_', 'models',
+                                   'dapt_r2plus1d_tiny_toy.py'))
+    torch.manual_seed(0)
+    backbone = MODELS.build(toy.trainable_backbone).eval()
+    pool = MODELS.build(dict(type='FrameEmbeddingPoolNeck', normalize=False))
+    x = torch.randn(2, 3, 8, 32, 32)
+    with torch.no_grad():
+        features, last_map = backbone(x), backbone.forward_map(x)
+    torch.testing.assert_close(pool(features), last_map.mean((2, 3, 4)))
+    # the default (CLIP zero-shot) form still normalises each frame first
+    normed = MODELS.build(dict(type='FrameEmbeddingPoolNeck'))(features)
+    torch.testing.assert_close(
+        normed, torch.nn.functional.normalize(
+            features.frame_embedding, dim=-1).mean(1))

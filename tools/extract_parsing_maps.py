@@ -11,9 +11,11 @@ Parsers:
     from ``model`` in an mmengine config (N x 3 x H x W RGB in [0, 1] ->
     N x K x H' x W' logits), e.g. what tools/train_parsing.py writes;
   * ``--mediapipe-python .venv-extra/bin/python``: mediapipe's selfie
-    segmentation (person / background, 2 parts), bundled in mediapipe
-    <= 0.10.26 wheels, nothing downloaded at run time, run in its own
-    environment (it pins numpy < 2; docs/human_prior.md).
+    segmentation or (``--mediapipe-model pose``) its pose landmarker at
+    complexity 1 with its segmentation mask (person / background, 2 parts
+    either way), both bundled in mediapipe <= 0.10.26 wheels, nothing
+    downloaded at run time, run in its own environment (it pins
+    numpy < 2; docs/human_prior.md).
 ``--enhancer "dict(type='GammaCorrection', gamma=2.2)"`` enhances dark
 frames before parsing, as a user with a bright-trained parser would.
 
@@ -39,7 +41,8 @@ from dapt_mmaction.fileio import atomic_output, remove_stale_temporaries
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from enhance_videos import read_video_list  # noqa: E402
-from mediapipe_parsing_worker import recv_array, send_array  # noqa: E402
+from mediapipe_parsing_worker import (  # noqa: E402
+    MODELS as MEDIAPIPE_MODELS, recv_array, send_array)
 
 Parser = Callable[[np.ndarray], np.ndarray]  # T x H x W x 3 uint8 -> ids
 
@@ -53,7 +56,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     source.add_argument('--config', help='mmengine config with model=...')
     source.add_argument('--mediapipe-python', metavar='PYTHON',
                         help='python of an environment with mediapipe '
-                        '<= 0.10.26: selfie segmentation (2 parts)')
+                        '<= 0.10.26: a bundled model (2 parts)')
+    parser.add_argument('--mediapipe-model', choices=MEDIAPIPE_MODELS,
+                        default='selfie', help='selfie segmentation or the '
+                        'pose landmarker (complexity 1) with its mask')
     parser.add_argument('--checkpoint', help='weights of --config\'s model')
     parser.add_argument('--resolution', type=int, nargs=2,
                         metavar=('H', 'W'), default=(32, 32),
@@ -117,33 +123,67 @@ def build_torch_parser(config: str, checkpoint: str, batch_size: int,
     return parse
 
 
-def build_mediapipe_parser(python: str) -> Parser:
-    """Person / background from mediapipe's bundled selfie segmentation.
+class WorkerParser:
+    """A parser in another process, fed clips over a pipe.
 
-    mediapipe runs in its own environment (``python``), in
-    tools/mediapipe_parsing_worker.py, fed clips over a pipe.
+    The parent side of tools/mediapipe_parsing_worker.py's protocol (a
+    length-prefixed .npy clip out, its ``T x H x W`` uint8 ids back); any
+    command whose process answers with :func:`serve` works. The worker
+    ends when its stdin closes (:meth:`close`, or this process ending).
+
+    Args:
+        command (Sequence[str]): The worker's argv.
+        hint (str): Said when the worker stops, after its command.
     """
-    import subprocess
-    worker = subprocess.Popen(
-        [python, osp.join(osp.dirname(osp.abspath(__file__)),
-                          'mediapipe_parsing_worker.py')],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
-    def parse(frames: np.ndarray) -> np.ndarray:
+    def __init__(self, command: Sequence[str], hint: str = '') -> None:
+        import subprocess
+        self.command = list(command)
+        self.hint = hint
+        self.process = subprocess.Popen(self.command, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE)
+
+    def __call__(self, frames: np.ndarray) -> np.ndarray:
         try:
-            send_array(worker.stdin, frames)
-            masks = recv_array(worker.stdout)
+            send_array(self.process.stdin, frames)
+            ids = recv_array(self.process.stdout)
         except (BrokenPipeError, EOFError) as error:
-            masks, cause = None, error
+            ids, cause = None, error
         else:
             cause = None
-        if masks is None:
+        if ids is None:
             raise RuntimeError(
-                f'the mediapipe worker ({python}) stopped: it needs '
-                f'mediapipe <= 0.10.26 in that environment '
-                f'(docs/human_prior.md)') from cause
-        return masks
-    return parse
+                f'the parsing worker {" ".join(self.command)!r} stopped'
+                f'{": " + self.hint if self.hint else ""}') from cause
+        if ids.shape != frames.shape[:3]:
+            raise RuntimeError(
+                f'the parsing worker {" ".join(self.command)!r} answered '
+                f'{ids.shape} for frames {frames.shape}; expected '
+                f'{frames.shape[:3]}')
+        return ids
+
+    def close(self) -> int:
+        """End the worker; returns its exit status."""
+        self.process.stdin.close()
+        status = self.process.wait()
+        self.process.stdout.close()
+        return status
+
+
+def build_mediapipe_parser(python: str, model: str = 'selfie'
+                           ) -> WorkerParser:
+    """Person / background from one of mediapipe's bundled models.
+
+    mediapipe runs in its own environment (``python``), in
+    tools/mediapipe_parsing_worker.py (``model``: ``'selfie'`` or
+    ``'pose'``, see there), fed clips over a pipe.
+    """
+    worker = osp.join(osp.dirname(osp.abspath(__file__)),
+                      'mediapipe_parsing_worker.py')
+    return WorkerParser(
+        [python, worker, '--model', model],
+        hint=f'it needs mediapipe <= 0.10.26 in the environment of {python} '
+        '(docs/human_prior.md)')
 
 
 def resize_ids(maps: np.ndarray, size: Sequence[int]) -> np.ndarray:
@@ -170,7 +210,8 @@ def extract_video(src: str, dst: str, parse: Parser,
 def main(argv: Optional[Sequence[str]] = None) -> dict:
     args = parse_args(argv)
     entries = read_video_list(args.video_list)
-    parse = build_mediapipe_parser(args.mediapipe_python) \
+    parse = build_mediapipe_parser(args.mediapipe_python,
+                                   args.mediapipe_model) \
         if args.mediapipe_python else \
         build_torch_parser(args.config, args.checkpoint, args.batch_size,
                            args.device)
@@ -180,15 +221,19 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     if not args.no_progress:
         from tqdm import tqdm
         items = tqdm(entries, desc='parsing maps', unit='video')
-    for relpath, _ in items:
-        src = osp.join(args.video_root, relpath)
-        dst = parsing_map_path(src, args.out_root, args.video_root)
-        if osp.exists(dst):
-            skipped += 1
-            continue
-        remove_stale_temporaries(dst)
-        extract_video(src, dst, parse, enhance, args.resolution)
-        done += 1
+    try:
+        for relpath, _ in items:
+            src = osp.join(args.video_root, relpath)
+            dst = parsing_map_path(src, args.out_root, args.video_root)
+            if osp.exists(dst):
+                skipped += 1
+                continue
+            remove_stale_temporaries(dst)
+            extract_video(src, dst, parse, enhance, args.resolution)
+            done += 1
+    finally:
+        if isinstance(parse, WorkerParser):
+            parse.close()
     print(f'parsing maps: {done} written, {skipped} already there, in '
           f'{args.out_root}')
     return dict(written=done, skipped=skipped)

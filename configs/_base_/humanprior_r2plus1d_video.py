@@ -3,17 +3,15 @@
 # parsing maps from tools/extract_parsing_maps.py (mediapipe: 2 parts,
 # person / background; a torch parser: its classes). Datasets set ann_file,
 # video_root and maps_root (docs/human_prior.md).
-_base_ = ['default_runtime.py', 'datasets/humanprior_clips.py']
+_base_ = ['default_runtime.py', 'datasets/humanprior_clips.py',
+          'models/humanprior_r2plus1d_18.py']
 num_parts = 2
-video_norm = dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375])
 model = dict(
-    type='HumanPriorPretrainer',
-    backbone=dict(type='R2Plus1DLayers', depth=18, frozen=False,
-                  pretrained=None, norm_cfg=dict(type='BN3d')),
+    type='HumanPriorPretrainer', backbone=_base_.backbone,
     num_parts=num_parts, parse_stage=-2, proj_dims=(2048, 128),
     lambda_parse=1.0, lambda_con=1.0, temperature=0.1,
     data_preprocessor=dict(type='ActionDataPreprocessor',
-                           format_shape='NCTHW', **video_norm))
+                           format_shape='NCTHW', **_base_.video_norm))
 train_pipeline = _base_.train_pipeline
 train_pipeline[1] = dict(type='SampleFrames', clip_len=16, frame_interval=2,
                          num_clips=2)

@@ -29,6 +29,12 @@ _decode = [dict(type='DecordInit'), dict(type='DecordDecode'),
            dict(type='Resize', scale=(-1, 128))]
 _pack = [dict(type='FormatShape', input_format='NCTHW'),
          dict(type='PackActionInputs')]
+# (train: the KD-free ablation, crops and flips as the teacher's pair)
+actlumos_student_train_pipeline = [
+    _decode[0], dict(_sample, num_clips=1), *_decode[1:],
+    dict(type='RandomResizedCrop', area_range=_pair['area_range']),
+    dict(type='Resize', scale=(112, 112), keep_ratio=False),
+    dict(type='Flip', flip_ratio=_pair['flip_ratio']), *_pack]
 actlumos_student_val_pipeline = [
     _decode[0], dict(_sample, num_clips=1, test_mode=True), *_decode[1:],
     dict(type='CenterCrop', crop_size=112), *_pack]

@@ -1,0 +1,10 @@
+# Fine-tuning on ucf101 split 3 from its pretraining
+# (configs/humanprior_r2plus1d_ucf101_split3.py); otherwise as split 1.
+_base_ = ['humanprior_r2plus1d_ucf101_split1_finetune.py']
+train_list = f'{_base_.data_root}/ucf101_train_split_3_videos.txt'
+model = dict(backbone=dict(
+    pretrained='work_dirs/humanprior_r2plus1d_ucf101_split3/epoch_100.pth'))
+train_dataloader = dict(dataset=dict(ann_file=train_list))
+val_dataloader = dict(dataset=dict(ann_file=train_list))
+test_dataloader = dict(dataset=dict(
+    ann_file=f'{_base_.data_root}/ucf101_val_split_3_videos.txt'))
