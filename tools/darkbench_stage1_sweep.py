@@ -2,7 +2,8 @@
 
 Each variant is the paper's stage 1 on DarkBench (configs/darkbench/
 dapt_stage1_toy.py) with one thing changed: temperatures, centring,
-momentum, views, learning rate, epochs, a projection head (output width).
+momentum, views, learning rate, epochs, a projection head (output width),
+a trained backbone.
 It starts from the seed's source model, SCI and k-shot bank of a
 ``tools/darkbench.py`` work dir (trained there when missing) and reports the
 collapse signals of the last epoch and the kNN top-1 on dark_val before
@@ -43,6 +44,7 @@ _EPOCHS_30 = ['train_cfg.max_epochs=30', 'param_scheduler.1.T_max=29',
               'param_scheduler.1.end=30',
               'default_hooks.checkpoint.interval=30',
               'custom_hooks.2.interval=30']
+_TRAIN_BACKBONE = ['model.train_backbone=True', 'model.backbone.frozen=False']
 #: sweep variant -> the benchmark's stage-1 run it is
 BENCH_RUNS = {'paper': 'dapt', 'dino': 'dapt_dino'}
 #: variant -> (config, cfg-options after the runner's, what it changes)
@@ -71,6 +73,12 @@ VARIANTS: Dict[str, Tuple[str, List[str], str]] = {
     'teacher_original': (PAPER, ['model.teacher_views=[original]'],
                          'paper, teacher views {o} instead of {o, e, m}'),
     'epochs_30': (PAPER, _EPOCHS_30, 'paper, 30 epochs (10)'),
+    'train_backbone': (PAPER, _TRAIN_BACKBONE, "paper, the backbone trained "
+                       "too (the paper's table 4 ablation)"),
+    'train_backbone_sharp_centre': (
+        PAPER, _TRAIN_BACKBONE + ['model.loss.teacher_temp=0.04',
+                                  'model.loss.center_momentum=0.9'],
+        'backbone trained + teacher tau 0.04 + centring'),
 }
 
 
