@@ -98,7 +98,8 @@ def test_tiny_run_writes_table_feeds_knn_rows_and_resumes(tmp_path, capsys):
     """One tiny run: the table, the plot, the progress lines; DAPT stage 1
     runs once for both kNN rows, which are the hooks' dark_test top-1
     before and after it; the doc's text outside the generated block
-    survives; a second run keeps every finished run."""
+    survives; a second run keeps every finished run; --report runs
+    nothing."""
     data = str(tmp_path / 'data')
     generate_darkbench(data, seed=1, workers=1, num_frames=8,
                        actors_per_split=1,
@@ -141,4 +142,14 @@ def test_tiny_run_writes_table_feeds_knn_rows_and_resumes(tmp_path, capsys):
     stamps = [os.stat(p).st_mtime_ns for p in logs]
     assert bench.main(argv) == 0  # a second time: kept, nothing rerun
     assert 'source seed 0: kept' in capsys.readouterr().out
+    assert [os.stat(p).st_mtime_ns for p in logs] == stamps
+    # --report: the table from the finished runs; a method never run (and
+    # seed 1, never run) is left out, and nothing is trained for them
+    report = argv + ['--report', '--methods', 'source', 'finetune',
+                     '--seeds', '0', '1']
+    assert bench.main(report) == 0
+    text = open(doc).read()
+    assert '| source |' in text and '| finetune |' not in text
+    assert not osp.exists(osp.join(work, 'runs', 'finetune'))
+    assert not osp.exists(osp.join(work, 'source', 'seed1'))
     assert [os.stat(p).st_mtime_ns for p in logs] == stamps

@@ -751,6 +751,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='default docs/darkbench.png (--quick: in WORK)')
     parser.add_argument('--quick', action='store_true',
                         help='smoke run: tiny data, seeds 0 1, 1 epoch, k=1')
+    parser.add_argument('--report', action='store_true',
+                        help='write the table, doc and plot from the '
+                        'finished runs only; run nothing')
     parser.add_argument('--sanity', action='store_true',
                         help='train the source model of each seed and test '
                         'it on bright_test: is the data learnable?')
@@ -799,7 +802,12 @@ def main(argv=None) -> int:
             print(f'seed {seed}: source model top-1 on bright_test '
                   f'{val:.2%} (chance {1 / 11:.2%}); {ckpt}', flush=True)
         return 0
-    results = bench.run_all(args.methods, args.seeds)
+    if args.report:  # the finished runs only, nothing trained
+        results = [read_result(bench.result_path(m, s)) for s in args.seeds
+                   for m in args.methods
+                   if osp.isfile(bench.result_path(m, s))]
+    else:
+        results = bench.run_all(args.methods, args.seeds)
     write_results(osp.join(bench.work, 'results.tsv'), results)
     rows = summarise(results, args.methods)
     if rows:
