@@ -24,7 +24,13 @@ inverse). Where that CPU goes is printed per stage (open + sample, decode,
 crop, resize, flip, stack, mask, pack; ms per clip, both pipelines, with
 the frames decoded per clip), and the CPU ms per clip that
 ``MultiViewDataPreprocessor.add_device_views`` then costs on this CPU
-(on a GPU that is device work).
+(on a GPU that is device work). DAPTMultiView decodes the original's and
+the local view's frames in one decord call and crops both views from that
+array; a fourth pipeline, interleaved with the others, makes the same
+device views but crops the local view from the original's frames
+(``device_views_one_frame_set_over_plain``): the difference
+(``local_frames_decode_ms``) is what the local view's own temporal draw,
+its second set of frames, costs.
 """
 import argparse
 import gc

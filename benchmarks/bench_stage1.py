@@ -19,8 +19,8 @@ per-layer features the adapter reads, kept through the step), adapter
 activations (tensors autograd saves for the backward), gradients and
 AdamW's state. AdamW keeps two fp32 moments per trainable parameter and
 clip_grad needs every gradient before the update, so no step with this
-optimizer can peak below forward peak + gradients + optimizer state; that
-floor is printed beside the target. (Measured 2026-12-03: the peak comes in
+optimizer peaks much below forward peak + gradients + optimizer state
+(``adamw_floor_over_forward_peak``, printed beside the target). (Measured 2026-12-03: the peak comes in
 the forward/backward, not in the optimizer step, so AdamW's foreach
 temporaries do not raise it: foreach=False and fused=True peaked 20-27 MiB
 higher, not lower.)
@@ -261,9 +261,11 @@ def main() -> int:
           f'{mem["optimizer_state"]:.0f} MiB (two fp32 moments of the '
           f'{mem["trainable_parameters"]:.0f} MiB of trainable parameters) '
           f'must all exist at the update (clip_grad takes the norm of every '
-          f'gradient first): no step can peak below {floor:.2f}x the '
-          f'forward-only peak; 1.3x allows '
-          f'{0.3 * mem["forward_peak"]:.0f} MiB above it', file=out)
+          f'gradient first), on top of what the forward holds: no step '
+          f'with this optimizer peaks much below {floor:.2f}x the '
+          f'forward-only peak (only by the forward\'s own passing '
+          f'activations); 1.3x allows {0.3 * mem["forward_peak"]:.0f} MiB '
+          f'above it', file=out)
 
     figures = Figures()
     figures.add_ratio('step_over_floor', times['ours'], times['floor'], 1.3)
