@@ -20,10 +20,11 @@ activations (tensors autograd saves for the backward), gradients and
 AdamW's state. AdamW keeps two fp32 moments per trainable parameter and
 clip_grad needs every gradient before the update, so no step with this
 optimizer peaks much below forward peak + gradients + optimizer state
-(``adamw_floor_over_forward_peak``, printed beside the target). (Measured 2026-12-03: the peak comes in
-the forward/backward, not in the optimizer step, so AdamW's foreach
-temporaries do not raise it: foreach=False and fused=True peaked 20-27 MiB
-higher, not lower.)
+(``adamw_floor_over_forward_peak``, printed beside the target). Measured
+2026-12-03, 1 frame: the peak RSS is reached in the forward/backward and
+not raised by the optimizer step, so AdamW's foreach temporaries are not
+what sets it: foreach=False peaked at 2539 MiB, fused=True at 2532, the
+default at 2512 (the peak moves by up to 60 MiB from run to run).
 
     python benchmarks/bench_stage1.py [--frames 2] [--rounds 3] \
         [--threads 1] [--json]
@@ -183,6 +184,7 @@ def measure_memory(model, wrapper, data) -> dict:
             grads['mib'] = tensor_mib(
                 p.grad for g in opt.param_groups for p in g['params']
                 if p.grad is not None)
+            grads['peak'] = rss_mib('VmHWM')  # forward + backward so far
 
         hook = wrapper.optimizer.register_step_pre_hook(note)
         try:
@@ -196,6 +198,7 @@ def measure_memory(model, wrapper, data) -> dict:
              if isinstance(t, torch.Tensor)]
     return dict(forward_peak=forward_peak, step_peak=step_peak,
                 step_growth=step_peak - rss_before,
+                backward_peak=grads.get('peak', step_peak),
                 parameters=tensor_mib(model.parameters()),
                 trainable_parameters=tensor_mib(
                     p for p in model.parameters() if p.requires_grad),
@@ -254,6 +257,11 @@ def main() -> int:
              mem['gradients'] + mem['optimizer_state'])
     floor = 1 + (mem['gradients'] + mem['optimizer_state']) \
         / mem['forward_peak']
+    print(f'peak RSS by the optimizer step (forward + backward): '
+          f'{mem["backward_peak"]:.0f} MiB; the optimizer step (clip, '
+          f'AdamW) and the EMA raised it by '
+          f'{max(0.0, mem["step_peak"] - mem["backward_peak"]):.0f} MiB',
+          file=out)
     print(f'step peak - forward peak = {extra:.0f} MiB; the step\'s own '
           f'parts (activations kept + gradients + optimizer state) sum to '
           f'{parts:.0f} MiB', file=out)
