@@ -248,7 +248,8 @@ def main() -> int:
           f'step peak RSS {mem["step_peak"]:.0f} (+{mem["step_growth"]:.0f} '
           f'over the RSS between steps); parameters '
           f'{mem["parameters"]:.0f} (trainable '
-          f'{mem["trainable_parameters"]:.0f}), backbone activations {mem["backbone_activations"]:.0f}, '
+          f'{mem["trainable_parameters"]:.0f}), backbone activations '
+          f'{mem["backbone_activations"]:.0f}, '
           f'adapter activations {mem["adapter_activations"]:.0f}, gradients '
           f'{mem["gradients"]:.0f}, optimizer state '
           f'{mem["optimizer_state"]:.0f}', file=out)
