@@ -134,6 +134,22 @@ def interleave(cases: Dict[str, Callable[[], object]], rounds: int,
     return times
 
 
+def time_method(owner: object, attr: str, seconds: Dict[str, float],
+                key: str) -> None:
+    """Wrap ``owner.attr`` on the instance (the class stays untouched) so
+    that every call adds its CPU seconds to ``seconds[key]``."""
+    inner = getattr(owner, attr)
+
+    def timed(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            seconds[key] = seconds.get(key, 0.0) + time.process_time() - start
+
+    setattr(owner, attr, timed)
+
+
 def per_round_ratio(numerator: Sequence[float],
                     denominator: Sequence[float]) -> List[float]:
     """Ratios of two cases round by round (same length, interleaved)."""

@@ -5,7 +5,7 @@ All pipelines run in this process on the same generated videos (ARID's
 worker, interleaved round by round (benchmarks/_timing.py) and timed by
 this process's CPU time, which other processes on a shared machine disturb
 much less than wall time. Ratios are taken per round; their median and
-min-max are reported.
+interquartile range are reported.
 
     python benchmarks/bench_multiview.py [--videos 8] [--rounds 5] \
         [--sci-checkpoint checkpoints/sci/medium.pt] [--json]
@@ -45,7 +45,8 @@ from collections import defaultdict
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from _timing import (Figures, add_json_flag, interleave,  # noqa: E402
-                     keep_freed_memory, quiet, text_stream)
+                     keep_freed_memory, quiet, text_stream,
+                     time_method)
 
 quiet()
 import cv2  # noqa: E402
@@ -239,16 +240,7 @@ class StageClock:
         self.frames = 0
 
     def wrap(self, owner, attr, stage):
-        inner = getattr(owner, attr)
-
-        def timed(*args, **kwargs):
-            start = time.process_time()
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                self.seconds[stage] += time.process_time() - start
-
-        setattr(owner, attr, timed)
+        time_method(owner, attr, self.seconds, stage)
 
     def count_frames(self, owner, attr, indices):
         """Count the distinct frames ``indices(*args)`` asks to decode."""

@@ -38,7 +38,6 @@ import os
 import os.path as osp
 import statistics
 import sys
-import time
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 import torch  # noqa: E402
@@ -46,7 +45,8 @@ from mmengine.optim import build_optim_wrapper  # noqa: E402
 from mmengine.registry import DefaultScope  # noqa: E402
 
 from _timing import (Figures, add_json_flag, interleave,  # noqa: E402
-                     keep_freed_memory, quiet, text_stream)
+                     keep_freed_memory, quiet, text_stream,
+                     time_method)
 
 VIEWS = dict(original=224, enhanced=224, mixed=224, local=96)
 MIB = 2.0**20
@@ -113,27 +113,15 @@ class UpdateClock:
     step that does not grow with the batch."""
 
     def __init__(self, model, wrapper) -> None:
-        self.seconds = 0.0
+        self.seconds = {}
         for owner, attr in ((wrapper, 'step'), (model, 'update_teacher')):
-            self._wrap(owner, attr)
-
-    def _wrap(self, owner, attr: str) -> None:
-        inner = getattr(owner, attr)
-
-        def timed(*args, **kwargs):
-            start = time.process_time()
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                self.seconds += time.process_time() - start
-
-        setattr(owner, attr, timed)
+            time_method(owner, attr, self.seconds, 'update')
 
     def during(self, fn) -> float:
         """Run ``fn()`` and return the update seconds it spent."""
-        self.seconds = 0.0
+        self.seconds.clear()
         fn()
-        return self.seconds
+        return self.seconds.get('update', 0.0)
 
 
 def straightforward_step(model, wrapper, data, it: int) -> None:
