@@ -8,6 +8,12 @@ per round (the runs of one round are seconds apart) before its median and
 spread over the rounds are reported. Times are this process's CPU
 seconds by default (``time.process_time``): on a shared machine other
 processes inflate wall time but barely touch the CPU time a run needs.
+Python's garbage collector is off while a run is timed (as in ``timeit``),
+and the timing scripts call :func:`keep_freed_memory` first: glibc would
+otherwise hand large freed blocks back to the kernel and fault them in
+again on the next run, a cost that varied 3x from round to round (0.4k to
+13k page faults for one SCI torch-fallback clip) and moved ratios by 30 %
+between runs.
 
 Each script prints its figures either as text or, with ``--json``, as one
 JSON object ``{name: {"median", "min", "max", "spread", "n", "target",
@@ -16,6 +22,9 @@ on stdout (the text then goes to stderr); ``benchmarks/run_all.py``
 tabulates them.
 """
 import argparse
+import ctypes
+import ctypes.util
+import gc
 import json
 import logging
 import statistics
@@ -38,6 +47,38 @@ def quiet() -> None:
         handler.setLevel(logging.ERROR)
 
 
+# glibc's mallopt parameters (malloc.h)
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+
+
+def keep_freed_memory(limit: int = 2**30) -> str:
+    """Make glibc keep freed memory in the process for reuse.
+
+    Blocks up to ``limit`` bytes come from the heap instead of their own
+    ``mmap``, and the heap is not trimmed back below ``limit``: after the
+    warm-up every run reuses pages it already has, so its CPU time no
+    longer depends on which pages the allocator happened to return to the
+    kernel before it (first-touch page faults are the allocator's cost,
+    the same for any code on top). Timing only: it keeps peak RSS high, so
+    memory is measured before this is called.
+
+    Args:
+        limit (int): Bytes below which blocks are not ``mmap``-ed and the
+            heap is not trimmed. Defaults to 1 GiB.
+
+    Returns:
+        str: What was set, for the report.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library('c'))
+        done = (libc.mallopt(M_MMAP_THRESHOLD, limit) == 1
+                and libc.mallopt(M_TRIM_THRESHOLD, limit) == 1)
+    except (OSError, AttributeError):  # not glibc
+        done = False
+    return (f'glibc keeps freed memory (mmap/trim thresholds {limit >> 20} '
+            'MiB)' if done else 'default allocator (mallopt unavailable)')
+
+
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--json', action='store_true',
                         help='print one JSON object of the figures on stdout '
@@ -47,7 +88,7 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
 def interleave(cases: Dict[str, Callable[[], object]], rounds: int,
                warmup: int = 1,
                clock: Callable[[], float] = time.process_time,
-               offset: int = 0) -> Dict[str, List[float]]:
+               offset: int = 0, repeat: int = 1) -> Dict[str, List[float]]:
     """Run every case once per round, in turn, and time each run.
 
     The order is rotated by one each round (A B C, B C A, ...) so that no
@@ -62,22 +103,51 @@ def interleave(cases: Dict[str, Callable[[], object]], rounds: int,
             time.
         offset (int): Rotation of the first round (for callers that
             interleave finer, one round per call). Defaults to 0.
+        repeat (int): Calls per timed run; its time is their mean. A
+            longer timed unit averages out what differs from call to call
+            (a decord reader's threads start and hand over frames a little
+            differently each time). Defaults to 1.
 
     Returns:
-        dict: name -> seconds of each timed round, in round order.
+        dict: name -> seconds of one call, per timed round, in round order.
     """
     names = list(cases)
     for _ in range(warmup):
         for name in names:
             cases[name]()
     times = {name: [] for name in names}
-    for r in range(rounds):
-        shift = (r + offset) % len(names)
-        for name in names[shift:] + names[:shift]:
-            start = clock()
-            cases[name]()
-            times[name].append(clock() - start)
+    collecting = gc.isenabled()
+    if collecting:  # a caller that turned it off collects itself
+        gc.collect()
+        gc.disable()  # no collection in the middle of one case's run
+    try:
+        for r in range(rounds):
+            shift = (r + offset) % len(names)
+            for name in names[shift:] + names[:shift]:
+                start = clock()
+                for _ in range(repeat):
+                    cases[name]()
+                times[name].append((clock() - start) / repeat)
+    finally:
+        if collecting:
+            gc.enable()
     return times
+
+
+def time_method(owner: object, attr: str, seconds: Dict[str, float],
+                key: str) -> None:
+    """Wrap ``owner.attr`` on the instance (the class stays untouched) so
+    that every call adds its CPU seconds to ``seconds[key]``."""
+    inner = getattr(owner, attr)
+
+    def timed(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            seconds[key] = seconds.get(key, 0.0) + time.process_time() - start
+
+    setattr(owner, attr, timed)
 
 
 def per_round_ratio(numerator: Sequence[float],
@@ -124,17 +194,17 @@ class Figures:
                   target: Optional[float] = None, sense: str = '<=') -> float:
         """Record the ratio of two interleaved cases' times.
 
-        The figure is the ratio of their medians; its spread is the
-        interquartile range of the per-round ratios. On a loaded machine a
-        single run now and then takes 20-40 % longer (CPU time too: caches,
-        decord's decoding thread), which the ratio of medians ignores and a
-        per-round ratio does not; the IQR still shows how far rounds differ.
+        The figure is the median of the per-round ratios (the two runs of
+        a round are moments apart, so slow drift of the machine cancels in
+        each ratio, and a round with one disturbed run is an outlier the
+        median ignores); its spread is their interquartile range (min-max
+        below 4 rounds).
 
         Returns:
-            float: The ratio of the medians.
+            float: The median per-round ratio.
         """
-        ratio = statistics.median(numerator) / statistics.median(denominator)
         rounds = per_round_ratio(numerator, denominator)
+        ratio = statistics.median(rounds)
         if len(rounds) >= 4:
             low, _, high = statistics.quantiles(rounds, n=4)
             spread = 'IQR'

@@ -38,7 +38,7 @@ from mmengine.registry import DefaultScope
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from _timing import (Figures, add_json_flag, interleave,  # noqa: E402
-                     quiet, text_stream)
+                     keep_freed_memory, quiet, text_stream)
 from bench_dlkdd import make_batches  # noqa: E402  (the same clip pairs)
 
 import dapt_mmaction  # noqa: F401,E402  (stack fixes, registration)
@@ -121,11 +121,12 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     quiet()
     torch.set_num_threads(args.threads)
+    allocator = keep_freed_memory()
     DefaultScope.get_instance('bench-actlumos', scope_name='mmaction')
     out = text_stream(args.json)
     print(f'machine: {os.cpu_count()} CPUs, torch {torch.__version__}, '
-          f'{args.threads} threads, {time.strftime("%Y-%m-%d %H:%M %Z")}',
-          file=out)
+          f'{args.threads} threads, {time.strftime("%Y-%m-%d %H:%M %Z")}; '
+          f'{allocator}', file=out)
     figures = Figures()
     for name in args.setups:
         run_setup(name, args.rounds, args.frames, figures, out)

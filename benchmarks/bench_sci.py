@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from _timing import (Figures, add_json_flag, interleave,  # noqa: E402
-                     quiet, text_stream)
+                     keep_freed_memory, quiet, text_stream)
 
 quiet()
 import cv2  # noqa: E402
@@ -44,6 +44,8 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--checkpoint', default=DEFAULT_CKPT)
     parser.add_argument('--rounds', type=int, default=30)
+    parser.add_argument('--repeat', type=int, default=4,
+                        help='calls per timed run (its time is their mean)')
     add_json_flag(parser)
     return parser.parse_args()
 
@@ -97,6 +99,7 @@ def main():
     out = text_stream(args.json)
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
+    allocator = keep_freed_memory()
     sys.path.insert(0, REPO)
     import dapt_mmaction  # noqa: F401
     from dapt_mmaction.datasets.transforms.enhance_frames import SCIEnhance
@@ -112,7 +115,8 @@ def main():
           f'{platform.python_version()}, torch {torch.__version__}, numba '
           f'{getattr(sci_kernels.numba, "__version__", "missing")}, '
           f'SCIEnhance backend {sci.backend!r}, one thread, {args.rounds} '
-          f'interleaved rounds, CPU time', file=out)
+          f'interleaved rounds of {args.repeat} calls each, CPU time; '
+          f'{allocator}', file=out)
     cases = [('8x224x224', 224, dict(clip_len=1, frame_interval=1,
                                      num_clips=8)),
              ('64x112x112', 112, dict(clip_len=64, frame_interval=1,
@@ -131,7 +135,8 @@ def main():
                 'sci': lambda: sci.transform(dict(imgs=clip)),
                 'loop': lambda: loop(frames),
                 'torch': lambda: sci_torch.transform(dict(imgs=clip)),
-            }, args.rounds, warmup=2)  # numba compile / cache, allocator
+            }, args.rounds, warmup=2,  # numba compile / cache, allocator
+                repeat=args.repeat)
             n = len(clip)
             print(f'{name} ({n} frames; decode: {sampling})', file=out)
             for key, label in (('decode', 'decode (decord)'),

@@ -9,13 +9,26 @@ ViT-B/16 geometry (random weights), 1 clip of T frames, original / enhanced
 (benchmarks/_timing.py), timed by this process's CPU time (one thread by
 default, so CPU time is the work done). Targets (issues 6, 22): step <= 1.3x
 floor, <= 0.6x straightforward; peak memory <= 1.3x the forward-only peak.
+The optimizer is the stage-1 schedule's (configs/_base_/schedules/
+dapt_stage1.py: AdamW, clip_grad max_norm 3). The step's update (clip_grad,
+AdamW) and the teacher's EMA are timed inside it: their cost does not grow
+with the clip while the floor's does (with frames x clips), so at 1 frame
+they weigh far more than at the ARID batch (16 clips x 8 frames per GPU);
+``step_without_update_over_floor`` is the step without them.
 
 Memory is measured first, in a fresh model (before any optimizer state
 exists): the forward-only peak RSS, then the step's peak RSS, and the step's
 parts counted tensor by tensor: parameters, backbone activations (the
 per-layer features the adapter reads, kept through the step), adapter
 activations (tensors autograd saves for the backward), gradients and
-AdamW's state.
+AdamW's state. AdamW keeps two fp32 moments per trainable parameter and
+clip_grad needs every gradient before the update, so no step with this
+optimizer peaks much below forward peak + gradients + optimizer state
+(``adamw_floor_over_forward_peak``, printed beside the target). Measured
+2026-12-03, 1 frame: the peak RSS is reached in the forward/backward and
+not raised by the optimizer step, so AdamW's foreach temporaries are not
+what sets it: foreach=False peaked at 2539 MiB, fused=True at 2532, the
+default at 2512 (the peak moves by up to 60 MiB from run to run).
 
     python benchmarks/bench_stage1.py [--frames 2] [--rounds 3] \
         [--threads 1] [--json]
@@ -23,6 +36,7 @@ AdamW's state.
 import argparse
 import os
 import os.path as osp
+import statistics
 import sys
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
@@ -31,10 +45,13 @@ from mmengine.optim import build_optim_wrapper  # noqa: E402
 from mmengine.registry import DefaultScope  # noqa: E402
 
 from _timing import (Figures, add_json_flag, interleave,  # noqa: E402
-                     quiet, text_stream)
+                     keep_freed_memory, quiet, text_stream,
+                     time_method)
 
 VIEWS = dict(original=224, enhanced=224, mixed=224, local=96)
 MIB = 2.0**20
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SCHEDULE = osp.join(REPO, 'configs', '_base_', 'schedules', 'dapt_stage1.py')
 
 
 def peak_rss_reset() -> None:
@@ -88,6 +105,23 @@ def dapt_step(model, wrapper, data, it: int) -> None:
     """The plugin's step: train_step (shared backbone) then teacher EMA."""
     model.train_step(data, wrapper)
     model.update_teacher(model.momentum_at(it, 1000))
+
+
+class UpdateClock:
+    """CPU seconds of the parameter update (``wrapper.step``: clip_grad and
+    AdamW) and the teacher's EMA, wrapped on the instances: the part of a
+    step that does not grow with the batch."""
+
+    def __init__(self, model, wrapper) -> None:
+        self.seconds = {}
+        for owner, attr in ((wrapper, 'step'), (model, 'update_teacher')):
+            time_method(owner, attr, self.seconds, 'update')
+
+    def during(self, fn) -> float:
+        """Run ``fn()`` and return the update seconds it spent."""
+        self.seconds.clear()
+        fn()
+        return self.seconds.get('update', 0.0)
 
 
 def straightforward_step(model, wrapper, data, it: int) -> None:
@@ -173,6 +207,7 @@ def measure_memory(model, wrapper, data) -> dict:
             grads['mib'] = tensor_mib(
                 p.grad for g in opt.param_groups for p in g['params']
                 if p.grad is not None)
+            grads['peak'] = rss_mib('VmHWM')  # forward + backward so far
 
         hook = wrapper.optimizer.register_step_pre_hook(note)
         try:
@@ -186,6 +221,7 @@ def measure_memory(model, wrapper, data) -> dict:
              if isinstance(t, torch.Tensor)]
     return dict(forward_peak=forward_peak, step_peak=step_peak,
                 step_growth=step_peak - rss_before,
+                backward_peak=grads.get('peak', step_peak),
                 parameters=tensor_mib(model.parameters()),
                 trainable_parameters=tensor_mib(
                     p for p in model.parameters() if p.requires_grad),
@@ -207,15 +243,19 @@ def main() -> int:
     DefaultScope.get_instance('bench-stage1', scope_name='mmaction')
     torch.manual_seed(0)
     model = build_model(args.frames).train()
-    wrapper = build_optim_wrapper(model, dict(
-        optimizer=dict(type='AdamW', lr=5e-5, weight_decay=0.04)))
+    from mmengine.config import Config
+    wrapper = build_optim_wrapper(
+        model, Config.fromfile(SCHEDULE).optim_wrapper)
     data = make_batch(args.frames)
     mem = measure_memory(model, wrapper, data)
+    allocator = keep_freed_memory()  # after the memory figures: RSS
 
     it = iter(range(2, 10**9))
+    updates, clock = [], UpdateClock(model, wrapper)
     times = interleave({
         'floor': lambda: floor_step(model, data),
-        'ours': lambda: dapt_step(model, wrapper, data, next(it)),
+        'ours': lambda: updates.append(clock.during(
+            lambda: dapt_step(model, wrapper, data, next(it)))),
         'straightforward': lambda: straightforward_step(model, wrapper, data,
                                                         next(it)),
     }, rounds=args.rounds, warmup=0)
@@ -223,32 +263,60 @@ def main() -> int:
     print(f'machine: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, '
           f'torch {torch.__version__}, {args.threads} thread(s); ViT-B/16, '
           f'1 clip x {args.frames} frames, views {VIEWS}; '
-          f'{args.rounds} interleaved rounds, CPU seconds', file=out)
+          f'{args.rounds} interleaved rounds, CPU seconds; {allocator}',
+          file=out)
     for name, values in times.items():
         median = sorted(values)[len(values) // 2]
         print(f'  {name:16s} CPU s median {median:.2f} (min '
               f'{min(values):.2f}, max {max(values):.2f})', file=out)
+    without = [t - u for t, u in zip(times['ours'], updates)]
+    print(f'  of the step: update (clip_grad + AdamW over '
+          f'{mem["trainable_parameters"] * MIB / 4e6:.1f} M trainable '
+          f'parameters) '
+          f'+ EMA {statistics.median(updates):.2f} s, the same at any batch '
+          f'size; forward + backward {statistics.median(without):.2f} s',
+          file=out)
     print(f'memory MiB: forward-only peak RSS {mem["forward_peak"]:.0f}, '
           f'step peak RSS {mem["step_peak"]:.0f} (+{mem["step_growth"]:.0f} '
           f'over the RSS between steps); parameters '
-          f'{mem["parameters"]:.0f} (trainable {mem["trainable_parameters"]:.0f}'
-          f'), backbone activations {mem["backbone_activations"]:.0f}, '
+          f'{mem["parameters"]:.0f} (trainable '
+          f'{mem["trainable_parameters"]:.0f}), backbone activations '
+          f'{mem["backbone_activations"]:.0f}, '
           f'adapter activations {mem["adapter_activations"]:.0f}, gradients '
           f'{mem["gradients"]:.0f}, optimizer state '
           f'{mem["optimizer_state"]:.0f}', file=out)
     extra = (mem['step_peak'] - mem['forward_peak'])
     parts = (mem['backbone_activations'] + mem['adapter_activations'] +
              mem['gradients'] + mem['optimizer_state'])
+    floor = 1 + (mem['gradients'] + mem['optimizer_state']) \
+        / mem['forward_peak']
+    print(f'peak RSS by the optimizer step (forward + backward): '
+          f'{mem["backward_peak"]:.0f} MiB; the optimizer step (clip, '
+          f'AdamW) and the EMA raised it by '
+          f'{max(0.0, mem["step_peak"] - mem["backward_peak"]):.0f} MiB',
+          file=out)
     print(f'step peak - forward peak = {extra:.0f} MiB; the step\'s own '
           f'parts (activations kept + gradients + optimizer state) sum to '
           f'{parts:.0f} MiB', file=out)
+    print(f'AdamW floor: gradients {mem["gradients"]:.0f} + optimizer state '
+          f'{mem["optimizer_state"]:.0f} MiB (two fp32 moments of the '
+          f'{mem["trainable_parameters"]:.0f} MiB of trainable parameters) '
+          f'must all exist at the update (clip_grad takes the norm of every '
+          f'gradient first), on top of what the forward holds: no step '
+          f'with this optimizer peaks much below {floor:.2f}x the '
+          f'forward-only peak (only by the forward\'s own passing '
+          f'activations); 1.3x allows {0.3 * mem["forward_peak"]:.0f} MiB '
+          f'above it', file=out)
 
     figures = Figures()
     figures.add_ratio('step_over_floor', times['ours'], times['floor'], 1.3)
+    figures.add_ratio('step_without_update_over_floor', without,
+                      times['floor'])
     figures.add_ratio('step_over_straightforward', times['ours'],
                       times['straightforward'], 0.6)
     figures.add('peak_over_forward_peak',
                 [mem['step_peak'] / mem['forward_peak']], 1.3)
+    figures.add('adamw_floor_over_forward_peak', [floor])
     for part in ('backbone_activations', 'adapter_activations', 'gradients',
                  'optimizer_state'):
         figures.add(f'{part}_over_forward_peak',

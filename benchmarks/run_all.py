@@ -1,14 +1,15 @@
 """Run every benchmark with ``--json`` and print one table of their figures.
 
-    python benchmarks/run_all.py [--quick] [--only bench_sci ...]
+    python benchmarks/run_all.py [--only bench_sci ...]
 
 Each script runs in its own subprocess (its own memory peak, its own
 threads); its text report and warnings are discarded, only its JSON line is
 read. One row per figure: name, median, unit, spread (min-max over the
-rounds), target and whether the median meets it. Exits 1 if a script
-fails (its stderr is then shown). ``bench_gpu`` runs only where CUDA is
-available (or with ``--only bench_gpu``): its CPU stand-in's wall-time
-figures say nothing about a GPU (tests/test_bench_gpu.py runs it).
+rounds; ``*``: the IQR of per-round ratios), target and whether the median
+meets it. Exits 1 if a script fails (its stderr is then shown).
+``bench_gpu`` runs only where CUDA is available (or with ``--only
+bench_gpu``): its CPU stand-in's wall-time figures say nothing about a GPU
+(tests/test_bench_gpu.py runs it).
 """
 import argparse
 import json
@@ -24,7 +25,7 @@ from _timing import format_table  # noqa: E402
 
 # sizes for `make bench`: a few minutes on 2 shared cores, spread < 10 %
 BENCHMARKS = {
-    'bench_sci': ['--rounds', '40'],
+    'bench_sci': ['--rounds', '20', '--repeat', '4'],
     'bench_multiview': ['--videos', '16', '--rounds', '15'],
     'bench_stage1': ['--frames', '1', '--rounds', '3'],
     'bench_actlumos': ['--rounds', '7'],
