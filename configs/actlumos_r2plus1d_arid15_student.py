@@ -5,11 +5,12 @@
 # actlumos_r2plus1d_arid15_teacher.py; tested on dark clips alone.
 _base_ = ['actlumos_r2plus1d_arid_student.py',
           '_base_/datasets/arid15_lists.py']
+from dapt_mmaction.configs_helpers import split_loaders  # noqa: E402
 model = dict(
     teacher_config='{{ fileDirname }}/actlumos_r2plus1d_arid15_teacher.py',
     teacher_checkpoint='work_dirs/actlumos_r2plus1d_arid15_teacher/'
     'epoch_30.pth')
 
-train_dataloader = _base_.arid15_lists.train
-val_dataloader = _base_.arid15_lists.val
-test_dataloader = _base_.arid15_lists.test
+# the inherited loaders on the arid15 lists
+train_dataloader, val_dataloader, test_dataloader = split_loaders(
+    _base_.arid15_lists)

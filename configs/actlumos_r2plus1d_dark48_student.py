@@ -5,11 +5,12 @@
 # actlumos_r2plus1d_dark48_teacher.py; tested on dark clips alone.
 _base_ = ['actlumos_r2plus1d_arid_student.py',
           '_base_/datasets/dark48_lists.py']
+from dapt_mmaction.configs_helpers import split_loaders  # noqa: E402
 model = dict(
     teacher_config='{{ fileDirname }}/actlumos_r2plus1d_dark48_teacher.py',
     teacher_checkpoint='work_dirs/actlumos_r2plus1d_dark48_teacher/'
     'epoch_30.pth',
     student=dict(cls_head=dict(num_classes=48)))
-train_dataloader = _base_.dark48_lists.train
-val_dataloader = _base_.dark48_lists.val
-test_dataloader = _base_.dark48_lists.test
+# the inherited loaders on the dark48 lists
+train_dataloader, val_dataloader, test_dataloader = split_loaders(
+    _base_.dark48_lists)

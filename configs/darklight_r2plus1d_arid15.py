@@ -3,7 +3,8 @@
 # darklight_r2plus1d_arid.py on these lists.
 _base_ = ['darklight_r2plus1d_arid.py',
           '_base_/datasets/arid15_lists.py']
-train_dataloader = _base_.arid15_lists.train
-val_dataloader = _base_.arid15_lists.val
-test_dataloader = _base_.arid15_lists.test
+from dapt_mmaction.configs_helpers import split_loaders  # noqa: E402
+# the inherited loaders on the arid15 lists
+train_dataloader, val_dataloader, test_dataloader = split_loaders(
+    _base_.arid15_lists)
 

@@ -2,11 +2,11 @@
 # with --cfg-options as tools/arid_splits.py prints): the student of
 # dlkdd_clip_arid_student.py on these lists, taught by
 # dlkdd_clip_arid15_teacher.py.
-_base_ = ['dlkdd_clip_arid_student.py',
-          '_base_/datasets/arid15_lists.py']
-model = dict(
-    teacher_config='{{ fileDirname }}/dlkdd_clip_arid15_teacher.py',
-    teacher_checkpoint='work_dirs/dlkdd_clip_arid15_teacher/epoch_30.pth')
-train_dataloader = _base_.arid15_lists.train
-val_dataloader = _base_.arid15_lists.val
-test_dataloader = _base_.arid15_lists.test
+_base_ = ['dlkdd_clip_arid_student.py', '_base_/datasets/arid15_lists.py']
+from dapt_mmaction.configs_helpers import kd_teacher  # noqa: E402
+from dapt_mmaction.configs_helpers import split_loaders  # noqa: E402
+# the teacher's config and last checkpoint
+model = kd_teacher('{{ fileDirname }}', 'dlkdd_clip_arid15_teacher')
+# the inherited loaders on the arid15 lists
+train_dataloader, val_dataloader, test_dataloader = split_loaders(
+    _base_.arid15_lists)

@@ -3,6 +3,7 @@
 # dlkdd_clip_arid_teacher.py on these lists.
 _base_ = ['dlkdd_clip_arid_teacher.py',
           '_base_/datasets/arid15_lists.py']
-train_dataloader = _base_.arid15_lists.train
-val_dataloader = _base_.arid15_lists.val
-test_dataloader = _base_.arid15_lists.test
+from dapt_mmaction.configs_helpers import split_loaders  # noqa: E402
+# the inherited loaders on the arid15 lists
+train_dataloader, val_dataloader, test_dataloader = split_loaders(
+    _base_.arid15_lists)

@@ -5,9 +5,8 @@
 #   tools/dist_train.sh configs/dlkdd_clip_arid_teacher.py 8
 _base_ = ['baseline_clip_arid_finetune.py',
           '_base_/datasets/dlkdd_clip_views.py']
-train_dataloader = dict(dataset=dict(
-    pipeline={{_base_.dlkdd_teacher_train_pipeline}}))
-val_dataloader = dict(dataset=dict(
-    pipeline={{_base_.dlkdd_teacher_val_pipeline}}))
-test_dataloader = dict(dataset=dict(
-    pipeline={{_base_.dlkdd_teacher_test_pipeline}}))
+from dapt_mmaction.configs_helpers import pipeline_loaders  # noqa: E402
+# the inherited loaders with the teacher's pipelines (enhanced clips)
+train_dataloader, val_dataloader, test_dataloader = pipeline_loaders(
+    _base_.dlkdd_teacher_train_pipeline, _base_.dlkdd_teacher_val_pipeline,
+    _base_.dlkdd_teacher_test_pipeline)

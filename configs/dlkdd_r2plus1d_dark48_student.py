@@ -2,14 +2,12 @@
 # tools/convert_lists.py --format dark48): the student of
 # dlkdd_r2plus1d_arid_student.py on these lists, taught by
 # dlkdd_r2plus1d_dark48_teacher.py.
-_base_ = ['dlkdd_r2plus1d_arid_student.py',
-          '_base_/datasets/dark48_classes.py',
-          '_base_/datasets/dark48_lists.py']
-model = dict(
-    teacher_config='{{ fileDirname }}/dlkdd_r2plus1d_dark48_teacher.py',
-    teacher_checkpoint='work_dirs/dlkdd_r2plus1d_dark48_teacher/epoch_30.pth',
-    student=dict(cls_head=dict(num_classes=48,
-                               class_names={{_base_.dark48_classes}})))
-train_dataloader = _base_.dark48_lists.train
-val_dataloader = _base_.dark48_lists.val
-test_dataloader = _base_.dark48_lists.test
+_base_ = ['dlkdd_r2plus1d_arid_student.py', '_base_/datasets/dark48.py']
+from dapt_mmaction.configs_helpers import class_head, kd_teacher  # noqa: E402
+from dapt_mmaction.configs_helpers import split_loaders  # noqa: E402
+# the teacher's config and last checkpoint; the head on Dark-48's classes
+model = dict(kd_teacher('{{ fileDirname }}', 'dlkdd_r2plus1d_dark48_teacher'),
+             student=dict(cls_head=class_head(_base_.dark48_classes)))
+# the inherited loaders on the dark48 lists
+train_dataloader, val_dataloader, test_dataloader = split_loaders(
+    _base_.dark48_lists)

@@ -5,12 +5,9 @@
 #       --enhancer "dict(type='GammaCorrection', gamma=2.2)"
 #   tools/dist_train.sh configs/humanprior_r2plus1d_arid.py 8
 _base_ = ['_base_/humanprior_r2plus1d_video.py']
+from dapt_mmaction.configs_helpers import parsing_map_data  # noqa: E402
 data_root = 'data/arid'
-video_root = f'{data_root}/clips_v1'  # as _base_/datasets/arid_video.py
-train_pipeline = _base_.train_pipeline
-train_pipeline[3] = dict(type='LoadParsingMaps',
-                         maps_root=f'{data_root}/parsing',
-                         video_root=video_root)
-train_dataloader = dict(dataset=dict(
-    ann_file=f'{data_root}/split1_train.txt',
-    data_prefix=dict(video=video_root), pipeline=train_pipeline))
+# the base's training loader on ARID's clips (as _base_/datasets/arid_video.py),
+# parsing/ (the maps) and the list
+video_root, train_pipeline, train_dataloader = parsing_map_data(
+    _base_.train_pipeline, data_root, 'split1_train.txt', 'clips_v1')

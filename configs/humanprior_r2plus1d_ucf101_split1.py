@@ -4,12 +4,9 @@
 #       data/ucf101/videos data/ucf101/parsing --mediapipe-python .venv-extra/bin/python
 #   tools/dist_train.sh configs/humanprior_r2plus1d_ucf101_split1.py 8
 _base_ = ['_base_/humanprior_r2plus1d_video.py']
+from dapt_mmaction.configs_helpers import parsing_map_data  # noqa: E402
 data_root = 'data/ucf101'
-video_root = f'{data_root}/videos'
-train_pipeline = _base_.train_pipeline
-train_pipeline[3] = dict(type='LoadParsingMaps',
-                         maps_root=f'{data_root}/parsing',
-                         video_root=video_root)
-train_dataloader = dict(dataset=dict(
-    ann_file=f'{data_root}/ucf101_train_split_1_videos.txt',
-    data_prefix=dict(video=video_root), pipeline=train_pipeline))
+# the base's training loader on data/ucf101: videos/, parsing/ (the maps) and
+# the list
+video_root, train_pipeline, train_dataloader = parsing_map_data(
+    _base_.train_pipeline, data_root, 'ucf101_train_split_1_videos.txt')

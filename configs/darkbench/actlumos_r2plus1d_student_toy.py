@@ -8,13 +8,15 @@
 #       train_dataloader.dataset.ann_file=KSHOT.txt
 _base_ = ['../actlumos_r2plus1d_toy_student.py',
           '../_base_/datasets/darkbench_lists.py']
+from dapt_mmaction.configs_helpers import darkbench_schedule  # noqa: E402
+from dapt_mmaction.configs_helpers import split_loaders  # noqa: E402
 model = dict(
     student=dict(cls_head=dict(num_classes=_base_.darkbench_num_classes)),
     teacher_config='{{ fileDirname }}/actlumos_r2plus1d_teacher_toy.py')
-train_dataloader = _base_.darkbench_lists.train
-val_dataloader = _base_.darkbench_lists.val
-test_dataloader = _base_.darkbench_lists.test
+# the inherited loaders on the darkbench lists
+train_dataloader, val_dataloader, test_dataloader = split_loaders(
+    _base_.darkbench_lists)
 max_epochs = 30
-train_cfg = dict(max_epochs=max_epochs, val_interval=5)
-optim_wrapper = dict(optimizer=dict(lr=1e-3))
-param_scheduler = [dict(_base_.param_scheduler[0], T_max=max_epochs)]
+# validated every 5 epochs, lr 1e-3, the inherited decay over max_epochs
+train_cfg, optim_wrapper, param_scheduler = darkbench_schedule(
+    _base_.param_scheduler, max_epochs)

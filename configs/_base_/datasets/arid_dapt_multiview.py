@@ -3,6 +3,7 @@
 #   python tools/convert_lists.py data/arid/list_cvt/ARID_split1_train.txt \
 #       --format arid -o data/arid/split1_train.txt
 _base_ = ['sci_medium.py']
+from dapt_mmaction.configs_helpers import video_loader  # noqa: E402
 dataset_type = 'VideoDataset'
 data_root = 'data/arid'
 split = 1
@@ -31,10 +32,8 @@ train_pipeline = [
          short_video='repeat'),
     dict(type='PackDAPTViews'),
 ]
-train_dataloader = dict(
-    batch_size=16, num_workers=8, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type=dataset_type,
-                 ann_file=f'{data_root}/split{split}_train.txt',
-                 data_prefix=dict(video=f'{data_root}/clips_v1'),
-                 pipeline=train_pipeline))
+# shuffled, 16 clips a step per process, 8 kept-alive workers
+train_dataloader = video_loader(f'{data_root}/split{split}_train.txt',
+                                f'{data_root}/clips_v1', train_pipeline,
+                                batch_size=16, num_workers=8,
+                                dataset_type=dataset_type)

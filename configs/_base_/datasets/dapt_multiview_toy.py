@@ -6,6 +6,8 @@
 #   python tools/visualize_views.py configs/dapt_clip_toy.py --num 4 --out DIR
 # The model config pairs it with
 #   data_preprocessor=dict(type='MultiViewDataPreprocessor')  # CLIP mean/std
+_base_ = []  # none; the assignment lets a text-style config import helpers
+from dapt_mmaction.configs_helpers import video_loader  # noqa: E402
 dataset_type = 'VideoDataset'
 data_root = 'data/toy'
 video_root = f'{data_root}/videos'
@@ -35,10 +37,7 @@ train_pipeline = [
     dict(type='PackDAPTViews'),
 ]
 
-train_dataloader = dict(
-    batch_size=8, num_workers=1, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type=dataset_type,
-                 ann_file=f'{data_root}/{target_domain}_train.txt',
-                 data_prefix=dict(video=video_root),
-                 pipeline=train_pipeline))
+# shuffled, 8 clips a step, one kept-alive worker
+train_dataloader = video_loader(f'{data_root}/{target_domain}_train.txt',
+                                video_root, train_pipeline, batch_size=8,
+                                num_workers=1, dataset_type=dataset_type)

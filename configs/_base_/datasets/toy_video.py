@@ -3,6 +3,7 @@
 #   --cfg-options test_dataloader.dataset.ann_file=data/toy/dark_test.txt
 # The toy classes are directions of motion: no horizontal flips here.
 _base_ = ['toy_test_pipeline.py']
+from dapt_mmaction.configs_helpers import video_loader  # noqa: E402
 dataset_type = 'VideoDataset'
 data_root = 'data/toy'
 video_root = f'{data_root}/videos'
@@ -24,13 +25,10 @@ train_pipeline = [
 ]
 test_pipeline = _base_.toy_test_pipeline
 
-train_dataloader = dict(
-    batch_size=8, num_workers=1, persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type=dataset_type,
-                 ann_file=f'{data_root}/{train_domain}_train.txt',
-                 data_prefix=dict(video=video_root),
-                 pipeline=train_pipeline))
+# shuffled, 8 clips a step, one kept-alive worker
+train_dataloader = video_loader(f'{data_root}/{train_domain}_train.txt',
+                                video_root, train_pipeline, batch_size=8,
+                                num_workers=1, dataset_type=dataset_type)
 # val and test: the training loader unshuffled, on the test lists
 val_dataloader = dict(
     train_dataloader, sampler=dict(type='DefaultSampler', shuffle=False),

@@ -8,28 +8,13 @@
 # These settings are untuned on ARID. Configs add the labeler:
 #   custom_hooks = [dict(_base_.pseudo_label_hook, labeler=dict(...))]
 _base_ = ['../datasets/sci_medium.py']
-
-
-def _pipeline(enhance):
-    return [
-        dict(type='DecordInit'),
-        dict(type='UniformSample', clip_len=8, num_clips=1, test_mode=True),
-        dict(type='DecordDecode'),
-        *([dict(type='SCIEnhance', checkpoint=_base_.sci_checkpoint)]
-          if enhance else []),
-        dict(type='Resize', scale=(-1, 224)),
-        dict(type='CenterCrop', crop_size=224),
-        dict(type='FormatShape', input_format='NCTHW'),
-        dict(type='PackActionInputs'),
-    ]
-
-
+from dapt_mmaction.configs_helpers import labeling_pipeline  # noqa: E402
 pseudo_label_hook = dict(
     type='PseudoLabelHook',
     labeler=None,
-    pipeline=_pipeline(enhance=True),
+    # ARID's test-time clip: 8 frames, short side 224, 224 centre crop
+    pipeline=labeling_pipeline(224, 224, sci_checkpoint=_base_.sci_checkpoint),
     centroid_iterations=1,
     topk_per_class=150,
-    refresh=dict(interval=5, pipeline=_pipeline(enhance=False),
+    refresh=dict(interval=5, pipeline=labeling_pipeline(224, 224),
                  topk_per_class=300))
-del _pipeline

@@ -10,34 +10,19 @@
 #   --cfg-options custom_hooks.0.labeler.checkpoints=PATH
 # Pairs with a stage-2 toy config whose train dataset is
 #   dict(type='PseudoLabelVideoDataset', num_classes=6)
+_base_ = []  # none; the assignment lets a text-style config import helpers
+from dapt_mmaction.configs_helpers import labeling_pipeline  # noqa: E402
 source_checkpoint = 'work_dirs/pretrain_r2plus1d_toy_bright/epoch_30.pth'
 sci_checkpoint = 'data/toy/sci_toy.pth'
-
-
-def _label_pipeline(enhance):
-    # as toy_video.py's test pipeline (8 frames, 64 crop), optionally SCI
-    return [
-        dict(type='DecordInit'),
-        dict(type='UniformSample', clip_len=8, num_clips=1, test_mode=True),
-        dict(type='DecordDecode'),
-        *([dict(type='SCIEnhance', checkpoint=sci_checkpoint)]
-          if enhance else []),
-        dict(type='Resize', scale=(-1, 72)),
-        dict(type='CenterCrop', crop_size=64),
-        dict(type='FormatShape', input_format='NCTHW'),
-        dict(type='PackActionInputs'),
-    ]
-
-
 custom_hooks = [
     dict(type='PseudoLabelHook',
          labeler=dict(type='ModelLabeler',
                       config='configs/pretrain_r2plus1d_toy_bright.py',
                       checkpoints=source_checkpoint),
-         pipeline=_label_pipeline(enhance=True),
+         # as toy_video.py's test pipeline (8 frames, short side 72, 64 crop)
+         pipeline=labeling_pipeline(72, 64, sci_checkpoint=sci_checkpoint),
          batch_size=8,
          topk_per_class=8,
-         refresh=dict(interval=5, pipeline=_label_pipeline(enhance=False),
+         refresh=dict(interval=5, pipeline=labeling_pipeline(72, 64),
                       topk_per_class=20))
 ]
-del _label_pipeline

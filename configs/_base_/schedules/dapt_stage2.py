@@ -2,11 +2,11 @@
 # (backbone, stage-1 adapter; configs add the CLIP text encoder), 5e-5 for
 # new modules, weight decay 0.2, batch 32 in total (8 GPUs x 4). Set a
 # part's lr_mult to 0 (or the backbone's frozen=True) to freeze it.
+_base_ = []  # none; the assignment lets a text-style config import helpers
+from dapt_mmaction.configs_helpers import epoch_loops  # noqa: E402
 max_epochs = 30
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
-                 val_begin=1, val_interval=1)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
+# epoch-based, validating every epoch
+train_cfg, val_cfg, test_cfg = epoch_loops(max_epochs, val_interval=1)
 optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=5e-5, betas=(0.9, 0.98), eps=1e-8,
                    weight_decay=0.2),

@@ -3,11 +3,11 @@
 # epochs. lr is for 8 clips in total (1 process x 8); --auto-scale-lr
 # rescales. Configs with another max_epochs restate train_cfg's and the
 # scheduler's (text configs evaluate a base once).
+_base_ = []  # none; the assignment lets a text-style config import helpers
+from dapt_mmaction.configs_helpers import epoch_loops  # noqa: E402
 max_epochs = 30
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
-                 val_begin=1, val_interval=5)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
+# epoch-based, validating every 5 epochs
+train_cfg, val_cfg, test_cfg = epoch_loops(max_epochs, val_interval=5)
 optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=3e-3, weight_decay=1e-4),
     clip_grad=dict(max_norm=10))
