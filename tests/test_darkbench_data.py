@@ -1,6 +1,5 @@
 """DarkBench data v3: real mp4s decoded by decord, ARID-like dark statistics,
 mmaction2 lists, aligned body-part masks, determinism and balance."""
-import importlib.util
 import json
 import os.path as osp
 
@@ -8,6 +7,7 @@ import cv2
 import decord
 import numpy as np
 import pytest
+from conftest import load_tool
 
 from dapt_mmaction.toydata.darkbench_data import (SPLITS, generate_darkbench,
                                                   mask_path)
@@ -16,7 +16,6 @@ from dapt_mmaction.toydata.darkbench_figure import (DARKBENCH_CLASSES, LIMBS,
                                                     forward_kinematics,
                                                     sample_actor)
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 # 3 dark test clips per class (33) for the statistics, 1-2 elsewhere
 SIZES = dict(bright_train=2, bright_test=1, dark_pool=1, dark_train=1,
              dark_val=1, dark_test=3)
@@ -116,11 +115,7 @@ def test_masks_are_aligned_with_the_frames(data):
 
 def test_same_seed_same_data_any_workers_other_seed_differs(data, tmp_path):
     root, meta = data
-    spec = importlib.util.spec_from_file_location(
-        'generate_darkbench_data',
-        osp.join(REPO, 'tools', 'generate_darkbench_data.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool('generate_darkbench_data')
     again = str(tmp_path / 'again')
     sizes = [f'{k}={v}' for k, v in SIZES.items()]
     assert tool.main([again, '--seed', '3', '--workers', '2',

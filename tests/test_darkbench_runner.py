@@ -1,7 +1,6 @@
 """tools/darkbench.py: its statistics against hand computations, the k-shot
 draw, and a tiny real run (tools/train.py and tools/test.py subprocesses)
 that a second invocation keeps instead of rerunning."""
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -9,22 +8,11 @@ import os.path as osp
 import numpy as np
 import torch
 import pytest
+from conftest import load_tool
 
 from dapt_mmaction.toydata.darkbench_data import generate_darkbench
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-
-
-def load_runner():
-    # local helper (conftest.py's load_tool is the house helper's)
-    spec = importlib.util.spec_from_file_location(
-        'darkbench_runner', osp.join(REPO, 'tools', 'darkbench.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_runner()
+bench = load_tool('darkbench')
 
 
 def test_t_interval_by_hand():

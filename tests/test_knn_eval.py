@@ -7,7 +7,7 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from conftest import TOY_TEST_PIPELINE
+from conftest import REPO, TOY_TEST_PIPELINE
 from mmengine.config import Config
 from mmengine.runner import Runner
 
@@ -16,7 +16,6 @@ from dapt_mmaction.evaluation.knn import (extract_video_features, knn_top1,
 from dapt_mmaction.toydata.darkbench_data import generate_darkbench
 from mmaction.registry import MODELS
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 STAGE1 = osp.join(REPO, 'configs', 'dapt_r2plus1d_toy.py')
 MEAN, STD = [123.675, 116.28, 103.53], [58.395, 57.12, 57.375]
 
