@@ -227,13 +227,45 @@ class Figures:
             print(self.table(), flush=True)
 
 
+def combine_processes(runs: Sequence[Dict[str, dict]]) -> Dict[str, dict]:
+    """One benchmark's figures over several processes of it.
+
+    A process's figures hold still round by round, yet differ from one
+    process to the next by more than that (where its buffers land, how
+    decord's threads start); the median over processes is what two
+    ``make bench`` runs agree on.
+
+    Args:
+        runs (Sequence[dict]): Each process's rows (:class:`Figures`).
+
+    Returns:
+        dict: Per figure the median of the processes' medians, ``min`` and
+        ``max`` over them (``spread='processes'``), the verdict on that
+        median.
+    """
+    rows = {}
+    for name, first in runs[0].items():
+        medians = [run[name]['median'] for run in runs if name in run]
+        median = statistics.median(medians)
+        met = None
+        if first['target'] is not None:
+            sense, bound = first['target'].split()
+            met = median <= float(bound) if sense == '<=' else \
+                median >= float(bound)
+        rows[name] = dict(first, median=median, min=min(medians),
+                          max=max(medians), n=len(medians),
+                          spread='processes', met=met)
+    return rows
+
+
 def format_table(rows: Dict[str, dict], prefix: str = '') -> str:
-    """One line per figure: name, median, spread (min-max, or IQR where
-    marked ``*``), target, met."""
+    """One line per figure: name, median, spread (min-max, IQR where
+    marked ``*``, the processes' medians where marked ``p``), target,
+    met."""
     lines = []
     for name, row in rows.items():
-        spread = f'{row["min"]:.3g}-{row["max"]:.3g}' + (
-            '*' if row.get('spread') == 'IQR' else ' ')
+        spread = f'{row["min"]:.3g}-{row["max"]:.3g}' + {
+            'IQR': '*', 'processes': 'p'}.get(row.get('spread'), ' ')
         met = {None: '-', True: 'met', False: 'MISSED'}[row['met']]
         lines.append(f'{prefix + name:44s} {row["median"]:9.3g} '
                      f'{row["unit"]:3s} {spread:>17s} '

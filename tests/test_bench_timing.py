@@ -50,3 +50,21 @@ def test_keep_freed_memory_reports_what_it_set():
     text = _timing.keep_freed_memory(limit=2**28)
     assert text in ('glibc keeps freed memory (mmap/trim thresholds 256 '
                     'MiB)', 'default allocator (mallopt unavailable)')
+
+
+def test_processes_combine_to_the_median_of_their_medians():
+    runs = []
+    for medians in ([0.27, 5.0], [0.23, 4.8], [0.25, 5.2]):
+        figures = _timing.Figures()
+        figures.add('sci_over_decode', [medians[0]], 0.24)
+        figures.add('loop_over_sci', [medians[1]], 3.0, sense='>=')
+        runs.append(figures.rows)
+    rows = _timing.combine_processes(runs)
+    sci = rows['sci_over_decode']
+    assert (sci['median'], sci['min'], sci['max'], sci['n']) == \
+        (0.25, 0.23, 0.27, 3)
+    # the verdict is on the combined median, not on the first process's
+    assert sci['met'] is False and runs[1]['sci_over_decode']['met'] is True
+    assert rows['loop_over_sci']['median'] == 5.0
+    assert rows['loop_over_sci']['met'] is True
+    assert _timing.format_table(rows).splitlines()[0].split()[3] == '0.23-0.27p'
