@@ -15,4 +15,4 @@ model = dict(
     teacher_view=('original', 'enhanced'), alpha=0.5,
     kd_loss=dict(type='LogitKDLoss', temperature=4.0))
 val_dataloader = dict(dataset=dict(pipeline=_base_.test_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(dataset=dict(pipeline=_base_.test_pipeline))

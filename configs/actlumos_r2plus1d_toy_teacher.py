@@ -18,8 +18,12 @@ pair_test_pipeline = [_test_pair, dict(type='PackDAPTViews')]
 train_dataloader = dict(dataset=dict(
     ann_file=f'{_base_.data_root}/dark_train.txt',
     pipeline=pair_train_pipeline))
+# the toy data has no validation list: the val loop (and save_best) use the
+# training clips in test mode; the test list is for tools/test.py
 val_dataloader = dict(dataset=dict(
+    ann_file=f'{_base_.data_root}/dark_train.txt',
+    pipeline=pair_test_pipeline))
+test_dataloader = dict(dataset=dict(
     ann_file=f'{_base_.data_root}/dark_test.txt',
     pipeline=pair_test_pipeline))
-test_dataloader = val_dataloader
 default_hooks = dict(checkpoint=dict(save_best='acc/top1', rule='greater'))

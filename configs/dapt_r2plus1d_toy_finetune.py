@@ -18,7 +18,9 @@ model = dict(
 
 dark = 'data/toy/dark'
 train_dataloader = dict(dataset=dict(ann_file=f'{dark}_train.txt'))
-val_dataloader = dict(dataset=dict(ann_file=f'{dark}_test.txt'))
+# the toy data has no validation list: the val loop reports the training
+# clips (in test mode) and selects nothing; the test list is for tools/test.py
+val_dataloader = dict(dataset=dict(ann_file=f'{dark}_train.txt'))
 test_dataloader = dict(dataset=dict(ann_file=f'{dark}_test.txt'))
 
 max_epochs = 15

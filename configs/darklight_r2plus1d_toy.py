@@ -7,7 +7,7 @@ _gamma = dict(type='GammaEnhance', gamma=1.8)
 train_dataloader = dict(dataset=dict(pipeline=[
     dict(_base_.pair_train_pipeline[0], enhancer=_gamma),
     _base_.pair_train_pipeline[1]]))
-val_dataloader = dict(dataset=dict(pipeline=[
-    dict(_base_.pair_test_pipeline[0], enhancer=_gamma),
-    _base_.pair_test_pipeline[1]]))
-test_dataloader = val_dataloader
+_test_pipeline = [dict(_base_.pair_test_pipeline[0], enhancer=_gamma),
+                  _base_.pair_test_pipeline[1]]
+val_dataloader = dict(dataset=dict(pipeline=_test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=_test_pipeline))

@@ -34,4 +34,4 @@ test_pipeline = [
     dict(type='PackActionInputs')]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

@@ -33,9 +33,12 @@ test_pipeline = [
     dict(type='PackActionInputs')]
 train_dataloader = dict(dataset=dict(
     ann_file=f'data/toy/{train_domain}_train.txt', pipeline=train_pipeline))
+# the toy data has no validation list: the val loop reports the training
+# clips (in test mode) and selects nothing; the test list is for tools/test.py
 val_dataloader = dict(dataset=dict(
+    ann_file=f'data/toy/{train_domain}_train.txt', pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(
     ann_file=f'data/toy/{train_domain}_test.txt', pipeline=test_pipeline))
-test_dataloader = val_dataloader
 
 default_hooks = dict(checkpoint=dict(interval={{_base_.max_epochs}},
                                      save_best=None, max_keep_ckpts=1))

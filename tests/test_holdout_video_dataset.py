@@ -82,8 +82,7 @@ def _ann_files(dataset):
 
 
 @pytest.mark.parametrize('path', sorted(
-    p for p in glob.glob(osp.join(REPO, 'configs', '*.py'))
-    if not any(t in osp.basename(p) for t in TOY)))
+    glob.glob(osp.join(REPO, 'configs', '*.py'))))
 def test_no_config_validates_on_its_test_list(path):
     cfg = Config.fromfile(path)
     if not cfg.get('val_dataloader'):
@@ -92,6 +91,10 @@ def test_no_config_validates_on_its_test_list(path):
     tests = {f for f, *_ in _ann_files(cfg.test_dataloader.dataset)}
     vals = _ann_files(cfg.val_dataloader.dataset)
     assert not tests & {f for f, *_ in vals}
+    if any(t in osp.basename(path) for t in TOY):
+        # the toy data has no validation list: its configs validate on a
+        # training list (or the other domain's), never on the test list
+        return
     trains = {f: rest for f, *rest in _ann_files(
         cfg.train_dataloader.dataset)}
     for ann, subset, ratio, seed in vals:
