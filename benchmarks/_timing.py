@@ -156,6 +156,15 @@ def per_round_ratio(numerator: Sequence[float],
     return [a / b for a, b in zip(numerator, denominator)]
 
 
+def meets(median: float, target: Optional[str]) -> Optional[bool]:
+    """Whether ``median`` meets a figure's ``target`` (``'<= 0.5'``,
+    ``'>= 3'``); None without a target."""
+    if target is None:
+        return None
+    sense, bound = target.split()
+    return median <= float(bound) if sense == '<=' else median >= float(bound)
+
+
 class Figures:
     """The figures of one benchmark: median, min-max, target, verdict."""
 
@@ -179,14 +188,11 @@ class Figures:
         """
         values = [float(v) for v in values]
         median = statistics.median(values)
-        met = None
-        if target is not None:
-            met = median <= target if sense == '<=' else median >= target
+        bound = None if target is None else f'{sense} {target}'
         self.rows[name] = dict(median=median, min=min(values),
                                max=max(values), n=len(values),
-                               spread='min-max',
-                               target=None if target is None else
-                               f'{sense} {target}', met=met, unit=unit)
+                               spread='min-max', target=bound,
+                               met=meets(median, bound), unit=unit)
         return median
 
     def add_ratio(self, name: str, numerator: Sequence[float],
@@ -247,14 +253,10 @@ def combine_processes(runs: Sequence[Dict[str, dict]]) -> Dict[str, dict]:
     for name, first in runs[0].items():
         medians = [run[name]['median'] for run in runs if name in run]
         median = statistics.median(medians)
-        met = None
-        if first['target'] is not None:
-            sense, bound = first['target'].split()
-            met = median <= float(bound) if sense == '<=' else \
-                median >= float(bound)
         rows[name] = dict(first, median=median, min=min(medians),
                           max=max(medians), n=len(medians),
-                          spread='processes', met=met)
+                          spread='processes',
+                          met=meets(median, first['target']))
     return rows
 
 

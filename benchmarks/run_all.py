@@ -9,7 +9,8 @@ within one (SCI against decoding, the views against the plain pipeline)
 runs in several processes, one after another, and its figures are the
 median over them. One row per figure: name, median, unit, spread (min-max
 over the rounds; ``*``: the IQR of per-round ratios; ``p``: min-max of the
-processes' medians), target and whether the median meets it. Exits 1 if a script fails (its stderr is then shown).
+processes' medians), target and whether the median meets it. Exits 1 if a
+script fails (its stderr is then shown).
 ``bench_gpu`` runs only where CUDA is available (or with ``--only
 bench_gpu``): its CPU stand-in's wall-time figures say nothing about a GPU
 (tests/test_bench_gpu.py runs it).
